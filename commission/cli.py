@@ -1,0 +1,83 @@
+"""Command-line doors: `flask --app commission users|audit|workflows|demo ...`."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from commission.errors import RuleBroken
+from commission.extensions import db
+
+users_cli = AppGroup("users", help="Manage accounts.")
+audit_cli = AppGroup("audit", help="Check the audit trail.")
+workflows_cli = AppGroup("workflows", help="Look at the workflows a round can run.")
+
+
+def fail(message: str, code: int = 1):
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="Their email address; they sign in with it.")
+@click.option("--role", required=True, help="administrator, facilitator, member, funder or applicant.")
+@click.option("--name", default=None, help="Their name as others will see it.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 10 characters. Asked for if not given.")
+def create_user(email: str, role: str, name: str | None, password: str):
+    """Create an account (for example the first administrator)."""
+    from commission.accounts import service
+
+    try:
+        user = service.create_user(None, email, name or email.split("@")[0], role, password)
+    except RuleBroken as err:
+        db.session.rollback()
+        fail(str(err))
+    db.session.commit()
+    click.echo(f"Created {user.role} account {user.email} (id {user.id}).")
+
+
+@audit_cli.command("verify")
+@click.option("--expect-head", default=None, help="The last hash you saw: catches entries cut off the end.")
+def verify(expect_head: str | None):
+    """Recompute the whole chain. Exit 0 if it is intact, 1 naming the first bad entry."""
+    from commission.audit import service
+
+    verdict = service.verify(expect_head=expect_head)
+    if verdict.ok:
+        click.echo(f"The audit trail is intact: {verdict.count} entries. Last hash: {verdict.head_hash}")
+        return
+    fail(f"The audit trail has been tampered with. {verdict.problem} "
+         f"({verdict.count} entries before it checked out.)")
+
+
+@workflows_cli.command("show")
+@click.argument("name")
+def show_workflow(name: str):
+    """Print workflow NAME as a Mermaid diagram."""
+    from workflows import WorkflowError, get_workflow
+    from workflows.machine import mermaid
+
+    try:
+        click.echo(mermaid(get_workflow(name)))
+    except WorkflowError as err:
+        fail(str(err))
+
+
+@workflows_cli.command("list")
+def list_workflows():
+    """List the workflows a round can run."""
+    from workflows import WORKFLOWS
+
+    for wf in WORKFLOWS.values():
+        click.echo(f"{wf.name}: {wf.title}. {wf.description}")
+
+
+def register(app: Flask) -> None:
+    from commission.demo.cli import demo
+
+    for group in (users_cli, audit_cli, workflows_cli):
+        app.cli.add_command(group)
+    app.cli.add_command(demo)

@@ -1,0 +1,37 @@
+"""Engine settings that the rules depend on.
+
+SQLite: WAL so readers never wait, foreign keys on, and writing transactions start with
+BEGIN IMMEDIATE so that two requests never read the same audit head and then both try
+to write (the second would fail half-way). Reads (GET pages) start a plain BEGIN.
+"""
+from __future__ import annotations
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _reading_only() -> bool:
+    return has_request_context() and request.method in SAFE_METHODS
+
+
+def configure_engine(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN" if _reading_only() else "BEGIN IMMEDIATE")

@@ -1,0 +1,161 @@
+"""The demo round, built through the same services the app uses.
+
+Time is moved forward in-process (the engine's clock), so rest periods and closing
+dates really pass: the demo never skips a guard.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_migrate import upgrade
+from sqlalchemy import func, inspect, select
+
+from commission import clock
+from commission.accounts import service as accounts
+from commission.accounts.models import User
+from commission.applications import service as applications
+from commission.demo import content
+from commission.errors import RuleBroken
+from commission.extensions import db
+from commission.programmes.models import Programme
+from commission.rounds import service as rounds
+from workflows import STAGE_LABELS, get_workflow
+
+PASSWORD = "commission-demo"
+# How far the demo can honestly go: later stages need scoring and decisions (issues 5 and 6).
+REACHABLE = ("draft", "co_design", "open", "eligibility", "shortlisting")
+# The demo round starts this long ago, so its closing date and checks are in the past.
+HISTORY = timedelta(days=50)
+INELIGIBLE = {
+    7: "Your group is based outside the area this programme covers.",
+    18: "You asked for money to repay an existing loan. The published rules say we cannot fund that.",
+    26: "Your group has been running for less than a year. The rules ask for at least one year.",
+}
+
+
+@dataclass
+class Cast:
+    administrator: User
+    facilitator: User
+    funder: User
+    members: list[User]
+    applicants: list[User]
+
+
+def build(*, reset: bool, to_stage: str) -> Cast:
+    workflow = get_workflow("default")
+    if to_stage not in workflow.stages:
+        raise RuleBroken(f"'{to_stage}' is not a stage. The stages are: {', '.join(workflow.stages)}.")
+    if to_stage not in REACHABLE:
+        raise RuleBroken(f"The demo can go as far as '{REACHABLE[-1]}' for now. "
+                         f"'{STAGE_LABELS[to_stage]}' needs scoring and decisions, which come later.")
+    if reset:
+        _wipe()
+    _ensure_schema()
+    if db.session.scalar(select(func.count()).select_from(Programme).where(Programme.name == content.PROGRAMME["name"])):
+        raise RuleBroken("The demo is already in this database. Use --reset to build it again.")
+    target = REACHABLE.index(to_stage)
+    start = clock.now() - HISTORY
+    with clock.travel(start):
+        cast = _cast()
+        programme = rounds.create_programme(cast.administrator, content.PROGRAMME["name"],
+                                            content.PROGRAMME["funder"], content.PROGRAMME["total_budget_pence"])
+        round = rounds.create_round(cast.administrator, programme, content.ROUND["name"], "default",
+                                    content.ROUND["budget_pence"])
+        rounds.add_person(cast.administrator, round, cast.facilitator, "facilitator")
+        rounds.add_person(cast.facilitator, round, cast.funder, "funder")
+        panels = []
+        for panel_data, members in zip(content.PANELS, _chunks(cast.members, content.PANELS)):
+            panel = rounds.add_panel(cast.facilitator, round, panel_data["name"])
+            panels.append(panel)
+            for member in members:
+                rounds.add_person(cast.facilitator, round, member, "member", panel)
+        if target == 0:
+            rounds.set_closing_date(cast.facilitator, round, clock.now() + HISTORY + timedelta(days=28))
+            return cast
+        clock.advance(timedelta(days=2))
+        rounds.take_step(cast.facilitator, round, "start_co_design")
+        # A closing date a month after opening; while the demo stops early it stays in the future.
+        clock.advance(timedelta(days=7))
+        closes = clock.now() + timedelta(days=28) if target > 1 else clock.now() + HISTORY + timedelta(days=21)
+        rounds.set_closing_date(cast.facilitator, round, closes)
+        if target == 1:
+            return cast
+        rounds.take_step(cast.facilitator, round, "open_applications")
+        for number, (applicant, data) in enumerate(zip(cast.applicants, content.APPLICATIONS), start=1):
+            clock.advance(timedelta(hours=15))
+            application = applications.create(
+                applicant, round, organisation=data["organisation"], contact_name=data["contact_name"],
+                title=data["title"], summary=data["summary"], amount_requested_pence=data["amount_pence"],
+                timescale_months=data["timescale_months"], panel=panels[data["panel"]])
+            if target > 2 or number % 3:
+                applications.submit(applicant, application)
+        if target == 2:
+            return cast
+        with clock.travel(closes + timedelta(hours=1)):
+            rounds.take_step(cast.facilitator, round, "start_eligibility")
+            if target == 3:
+                return cast
+            for number, application in enumerate(sorted(round_applications(round), key=lambda a: a.id), start=1):
+                clock.advance(timedelta(minutes=20))
+                applications.record_eligibility(cast.facilitator, application, number not in INELIGIBLE,
+                                                INELIGIBLE.get(number))
+            clock.advance(timedelta(days=2))
+            rounds.take_step(cast.facilitator, round, "start_shortlisting")
+    return cast
+
+
+def round_applications(round):
+    from commission.applications.models import Application
+
+    return list(db.session.scalars(select(Application).where(Application.round_id == round.id)))
+
+
+def _cast() -> Cast:
+    def person(data: dict, role: str) -> User:
+        return accounts.create_user(None, data["email"], data["name"], role, PASSWORD)
+
+    administrator = person(content.ADMINISTRATOR, "administrator")
+    members = [person(m, "member") for panel in content.PANELS for m in panel["members"]]
+    applicants = [person({"email": a["contact_email"], "name": a["contact_name"]}, "applicant")
+                  for a in content.APPLICATIONS]
+    return Cast(administrator=administrator, facilitator=person(content.FACILITATOR, "facilitator"),
+                funder=person(content.FUNDER_AUDITOR, "funder"), members=members, applicants=applicants)
+
+
+def _chunks(members: list[User], panels: list[dict]):
+    start = 0
+    for panel in panels:
+        yield members[start:start + len(panel["members"])]
+        start += len(panel["members"])
+
+
+def _ensure_schema() -> None:
+    upgrade(directory=current_app.extensions["migrate"].directory)
+
+
+def _wipe() -> None:
+    """Drop every table (the audit triggers refuse row deletes, not a whole new database)."""
+    db.session.remove()
+    engine = db.engine
+    with engine.begin() as connection:
+        names = inspect(connection).get_table_names()
+    if names:
+        db.metadata.drop_all(engine)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
+def sign_in_sheet(cast: Cast) -> str:
+    rows = [("Administrator", cast.administrator.email), ("Facilitator", cast.facilitator.email),
+            ("Funder or auditor", cast.funder.email)]
+    rows += [("Panel member", m.email) for m in cast.members[:3]]
+    rows += [("Applicant", a.email) for a in cast.applicants[:2]]
+    width = max(len(r[0]) for r in rows)
+    lines = ["The demo round is ready. Sign in at http://127.0.0.1:5000 with any of these:", ""]
+    lines += [f"  {role.ljust(width)}  {email}" for role, email in rows]
+    lines += ["", f"Every demo account has the password: {PASSWORD}",
+              f"({len(cast.members)} panel members and {len(cast.applicants)} applicants in all.)"]
+    return "\n".join(lines)

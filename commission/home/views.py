@@ -1,0 +1,60 @@
+"""Each person's home page: what they need to do next."""
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from commission.accounts.models import User
+from commission.applications import service as applications
+from commission.extensions import db
+from commission.programmes.models import Programme
+from commission.rounds import service as rounds
+from commission.rounds.models import Round, RoundPerson
+
+bp = Blueprint("home", __name__)
+
+MEMBER_NEXT = {
+    "draft": "The round is getting ready. Your facilitator will be in touch about the first meeting.",
+    "co_design": "The panel is choosing the criteria for this round. Come to the workshops and have your say.",
+    "open": "Organisations are sending in applications. There is nothing for you to do until they close.",
+    "eligibility": "Staff are checking applications against the published rules. Scoring starts after that.",
+    "shortlisting": "The panel is scoring applications and choosing a shortlist.",
+    "rest_after_shortlisting": "The panel is resting after shortlisting. Take a break: there is nothing to do.",
+    "interviews": "The panel is meeting the shortlisted organisations.",
+    "rest_after_interviews": "The panel is resting after the interviews. Take a break: there is nothing to do.",
+    "deciding": "The panel is deciding who gets the money.",
+    "decided": "The panel has made its decisions. Letters to applicants are being written.",
+    "closed": "This round has finished. Thank you for your time.",
+    "paused": "This round is paused for now. Your facilitator will tell you when it starts again.",
+    "cancelled": "This round was cancelled.",
+}
+
+
+def _my_rounds(role: str) -> list[Round]:
+    return list(db.session.scalars(
+        select(Round).join(RoundPerson).where(RoundPerson.user_id == current_user.id, RoundPerson.role == role)
+        .order_by(Round.id)))
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in"))
+    role = current_user.role
+    if role == "member":
+        return render_template("home/member.html", rounds=_my_rounds("member"), next_for=MEMBER_NEXT)
+    if role == "facilitator":
+        rows = [(r, rounds.step_options(current_user, r)) for r in _my_rounds("facilitator")]
+        return render_template("home/facilitator.html", rows=rows)
+    if role == "funder":
+        return render_template("home/funder.html", rounds=_my_rounds("funder"))
+    if role == "applicant":
+        return render_template("home/applicant.html", applications=applications.for_applicant(current_user))
+    programmes = list(db.session.scalars(select(Programme).order_by(Programme.id)))
+    accounts = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    return render_template("home/administrator.html", programmes=programmes, accounts=accounts)
+
+
+@bp.get("/healthz")
+def health():
+    return {"ok": True}
+

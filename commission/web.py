@@ -1,0 +1,77 @@
+"""Blueprints, error pages and template helpers: how the app meets the browser."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+
+from commission import clock
+from commission.accounts.models import User
+from commission.extensions import db, login_manager
+from workflows import STAGE_LABELS
+
+
+def register(app: Flask) -> None:
+    from commission.accounts.views import bp as accounts_bp
+    from commission.audit.views import bp as audit_bp
+    from commission.home.views import bp as home_bp
+    from commission.rounds.views import bp as rounds_bp
+
+    for bp in (accounts_bp, home_bp, rounds_bp, audit_bp):
+        app.register_blueprint(bp)
+
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    app.jinja_env.globals.update(stage_label=lambda s: STAGE_LABELS.get(s, s), uk_date=clock.uk_date,
+                                 uk_datetime=clock.uk_datetime)
+    app.jinja_env.filters["money"] = lambda pence: f"£{pence / 100:,.0f}" if pence % 100 == 0 else f"£{pence / 100:,.2f}"
+    _register_errors(app)
+
+
+def _error(status: int, title: str, message: str):
+    return render_template("error.html", title=title, message=message), status
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(err):
+        return _error(400, "This form has expired",
+                      "The form was too old or did not come from this site, so nothing was changed. "
+                      "Go back, reload the page and try again.")
+
+    @app.errorhandler(403)
+    def forbidden(err):
+        return _error(403, "You cannot see this page",
+                      "Your account does not have access to this page. Nothing was changed.")
+
+    @app.errorhandler(404)
+    def not_found(err):
+        return _error(404, "Page not found", "Check the web address, or go back to your home page.")
+
+    @app.errorhandler(405)
+    def wrong_method(err):
+        return _error(405, "That did not work", "This page cannot be used that way. Nothing was changed.")
+
+    @app.errorhandler(429)
+    def too_many(err):
+        return _error(429, "Too many tries",
+                      "You have tried to sign in too many times. Wait a minute and try again.")
+
+    @app.errorhandler(OperationalError)
+    def busy(err):
+        db.session.rollback()
+        if "locked" in str(err).lower() or "could not serialize" in str(err).lower():
+            return _error(503, "Please try again",
+                          "The system was busy and nothing was saved. Please try again in a moment.")
+        raise err
+
+    @app.errorhandler(500)
+    def server_error(err):
+        return _error(500, "Sorry, something went wrong",
+                      "Nothing was saved. Please try again. If it keeps happening, tell your facilitator.")
