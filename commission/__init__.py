@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from commission import config as config_module
@@ -36,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
             "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
         }),
     ])
+    WTFormsHelpers(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

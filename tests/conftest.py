@@ -29,6 +29,7 @@ TEST_CONFIG = {
     "SESSION_COOKIE_SECURE": False,
     "REMEMBER_COOKIE_SECURE": False,
     "LOGIN_RATE_LIMIT": "1000 per minute",
+    "PASSWORD_HASH_CHEAP_FOR_TESTS": True,
 }
 
 

@@ -81,7 +81,8 @@ def has_applications(round, facts: Facts) -> str | None:
 
 def all_checked(round, facts: Facts) -> str | None:
     if facts.unchecked:
-        return f"{_plural(facts.unchecked, 'application')} still need an eligibility check."
+        verb = "needs" if facts.unchecked == 1 else "need"
+        return f"{_plural(facts.unchecked, 'application')} still {verb} an eligibility check."
     return None
 
 

@@ -1,9 +1,10 @@
 """Accounts: creating people and checking who they are."""
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import func, select
 
 from commission.accounts.models import ROLE_LABELS, Role, User
@@ -11,9 +12,22 @@ from commission.audit import service as audit
 from commission.errors import NotAllowed, RuleBroken
 from commission.extensions import db
 
-_hasher = PasswordHasher()
-# Checked when no account matches, so a wrong email takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password")
+_STRONG = PasswordHasher()  # argon2id with the library's recommended cost (RFC 9106 low-memory)
+# Tests make hundreds of accounts; they may ask for the cheapest cost. Never in production.
+_CHEAP = PasswordHasher.from_parameters(profiles.CHEAPEST)
+_DUMMY = {}
+
+
+def _hasher() -> PasswordHasher:
+    return _CHEAP if current_app.config.get("PASSWORD_HASH_CHEAP_FOR_TESTS") else _STRONG
+
+
+def _dummy_hash() -> str:
+    """Checked when no account matches, so a wrong email takes as long as a wrong password."""
+    hasher = _hasher()
+    if hasher not in _DUMMY:
+        _DUMMY[hasher] = hasher.hash("not a real password")
+    return _DUMMY[hasher]
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -49,7 +63,7 @@ def create_user(actor, email: str, name: str, role: str, password: str) -> User:
     check_password_rules(password)
     if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         raise RuleBroken(f"There is already an account for {email}.")
-    user = User(email=email, name=name.strip(), role=chosen.value, password_hash=_hasher.hash(password))
+    user = User(email=email, name=name.strip(), role=chosen.value, password_hash=_hasher().hash(password))
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "account.created", "user", user.id, role=chosen.value)
@@ -64,7 +78,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     user = db.session.scalar(select(User).where(User.email == email))
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        PasswordHasher().verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:
