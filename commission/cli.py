@@ -44,8 +44,11 @@ def create_user(email: str, role: str, name: str | None, password: str):
 def verify(expect_head: str | None):
     """Recompute the whole chain. Exit 0 if it is intact, 1 naming the first bad entry."""
     from commission.audit import service
+    from commission.database import read_only
 
-    verdict = service.verify(expect_head=expect_head)
+    with read_only():
+        verdict = service.verify(expect_head=expect_head)
+        db.session.rollback()
     if verdict.ok:
         click.echo(f"The audit trail is intact: {verdict.count} entries. Last hash: {verdict.head_hash}")
         return

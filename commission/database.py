@@ -6,15 +6,30 @@ to write (the second would fail half-way). Reads (GET pages) start a plain BEGIN
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+_read_only: contextvars.ContextVar[bool] = contextvars.ContextVar("read_only", default=False)
+
+
+@contextlib.contextmanager
+def read_only():
+    """Mark work outside a request (a long check, an export) as reading only, so it
+    does not hold SQLite's write lock while it runs."""
+    token = _read_only.set(True)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
 
 
 def _reading_only() -> bool:
-    return has_request_context() and request.method in SAFE_METHODS
+    return _read_only.get() or (has_request_context() and request.method in SAFE_METHODS)
 
 
 def configure_engine(engine: Engine) -> None:

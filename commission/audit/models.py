@@ -40,6 +40,10 @@ SQLITE_TRIGGERS = [
         BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END""",
     f"""CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
         BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END""",
+    # INSERT OR REPLACE deletes the old row without firing delete triggers: refuse it here.
+    f"""CREATE TRIGGER audit_entries_no_replace BEFORE INSERT ON audit_entries
+        WHEN EXISTS (SELECT 1 FROM audit_entries WHERE seq = NEW.seq OR hash = NEW.hash)
+        BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END""",
 ]
 POSTGRES_TRIGGERS = [
     f"""CREATE OR REPLACE FUNCTION audit_entries_refuse() RETURNS trigger AS $$
@@ -50,7 +54,8 @@ POSTGRES_TRIGGERS = [
         FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_refuse()""",
 ]
 DROP_TRIGGERS = {
-    "sqlite": ["DROP TRIGGER IF EXISTS audit_entries_no_update", "DROP TRIGGER IF EXISTS audit_entries_no_delete"],
+    "sqlite": ["DROP TRIGGER IF EXISTS audit_entries_no_update", "DROP TRIGGER IF EXISTS audit_entries_no_delete",
+               "DROP TRIGGER IF EXISTS audit_entries_no_replace"],
     "postgresql": [
         "DROP TRIGGER IF EXISTS audit_entries_no_change ON audit_entries",
         "DROP TRIGGER IF EXISTS audit_entries_no_truncate ON audit_entries",

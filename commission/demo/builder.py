@@ -51,6 +51,7 @@ def build(*, reset: bool, to_stage: str) -> Cast:
     if to_stage not in REACHABLE:
         raise RuleBroken(f"The demo can go as far as '{REACHABLE[-1]}' for now. "
                          f"'{STAGE_LABELS[to_stage]}' needs scoring and decisions, which come later.")
+    db.session.remove()  # no transaction of ours may hold the database while the schema is checked
     if reset:
         _wipe()
     _ensure_schema()

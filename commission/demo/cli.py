@@ -19,5 +19,6 @@ def demo(reset: bool, to_stage: str):
     except RuleBroken as err:
         db.session.rollback()
         raise click.ClickException(str(err)) from None
+    sheet = builder.sign_in_sheet(people)
     db.session.commit()
-    click.echo(builder.sign_in_sheet(people))
+    click.echo(sheet)
