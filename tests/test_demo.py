@@ -22,13 +22,13 @@ def test_demo_builds_a_realistic_round_and_prints_sign_in_details(app):
     assert "The demo round is ready" in result.output
     assert content.FACILITATOR["email"] in result.output and PASSWORD in result.output
     round = db.session.scalar(select(Round))
-    assert round.stage == "co_design"
+    assert round.stage == "open"
     assert round.budget_pence == 170_000_000
     assert len(round.panels) == 3
     assert db.session.scalar(select(func.count()).select_from(User)) == 3 + 18 + 30
 
 
-@pytest.mark.parametrize("stage", ["draft", "open", "eligibility", "shortlisting"])
+@pytest.mark.parametrize("stage", ["draft", "co_design", "eligibility", "shortlisting"])
 def test_demo_reaches_each_stage_honestly(app, stage):
     result = run(app, "--to", stage)
     assert result.exit_code == 0, result.output

@@ -131,7 +131,7 @@ def rest_period(rest: Rest):
                     f"The panel's {days}-day rest after {STAGE_LABELS[rest.after].lower()} ends then.")
         return None
 
-    rest_over.__name__ = f"rest_after_{rest.after}"
+    rest_over.__name__ = f"rest_period_{rest.days}_days"
     rest_over.rest = rest
     return rest_over
 

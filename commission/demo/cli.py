@@ -7,7 +7,7 @@ from commission.extensions import db
 
 @click.command("demo")
 @click.option("--reset", is_flag=True, help="Throw away everything in the database and build the demo again.")
-@click.option("--to", "to_stage", default="co_design", show_default=True,
+@click.option("--to", "to_stage", default="open", show_default=True,
               help="Bring the demo round to this stage, honestly: time passes, no guard is skipped.")
 @with_appcontext
 def demo(reset: bool, to_stage: str):
