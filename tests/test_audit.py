@@ -176,17 +176,13 @@ def test_postgresql_refuses_to_truncate_the_trail(app):
     assert rows() == before
 
 
-def test_the_database_refuses_to_overwrite_an_entry_by_inserting_over_it(app, request):
+def test_the_database_refuses_to_overwrite_an_entry_by_inserting_over_it(app):
     """An insert that collides with an existing entry must not replace it.
 
-    SQLite's INSERT OR REPLACE deletes the old row to make room, and SQLite does not fire
-    DELETE triggers for that unless `recursive_triggers` is on, so the row is silently
-    swapped. PostgreSQL's upsert fires the UPDATE trigger and is refused.
+    SQLite's INSERT OR REPLACE deletes the old row to make room without firing DELETE
+    triggers (unless `recursive_triggers` is on), so only a BEFORE INSERT trigger stops it.
+    PostgreSQL's upsert fires the UPDATE trigger.
     """
-    if dialect() == "sqlite":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "BUG: SQLite INSERT OR REPLACE bypasses audit_entries_no_delete "
-            "(commission/audit/models.py SQLITE_TRIGGERS has no BEFORE INSERT guard)")))
     write_entries(5)
     before = rows()
     copy_forged = ("SELECT seq, at, actor_id, actor_role, 'decision.overridden', object_type, object_id, "
@@ -197,12 +193,9 @@ def test_the_database_refuses_to_overwrite_an_entry_by_inserting_over_it(app, re
         "postgresql": f"INSERT INTO audit_entries ({columns}) {copy_forged} "
                       "ON CONFLICT (seq) DO UPDATE SET action = excluded.action",
     }[dialect()]
-    try:
+    with pytest.raises(DBAPIError, match=REFUSAL):
         db.session.execute(text(overwrite))
-        db.session.commit()
-    except DBAPIError as err:
-        assert REFUSAL in str(err)
-        db.session.rollback()
+    db.session.rollback()
     assert rows() == before
 
 

@@ -121,3 +121,26 @@ def test_a_writer_that_breaks_is_reported_and_the_others_finish(app):
     problems = run_writers(app, work)
     assert len(problems) == 1 and "writer 0 failed" in problems[0] and "Broken" in problems[0], problems
     assert_one_unbroken_chain(app, WRITERS * APPENDS)
+
+
+def test_a_funder_can_verify_while_the_panel_writes(app):
+    """`audit verify` runs alongside the writers and always sees a whole chain, never one
+    caught half-way through an append."""
+    verdicts: list[tuple[int, str]] = []
+    checks = 10
+
+    def work(n: int) -> None:
+        if n < WRITERS:
+            append_scores(n)
+            return
+        for _ in range(checks):
+            result = app.test_cli_runner().invoke(args=["audit", "verify"])
+            verdicts.append((result.exit_code, result.output))
+
+    problems = run_writers(app, work, writers=WRITERS + 1)
+    assert not problems, "\n".join(problems)
+    assert len(verdicts) == checks
+    assert all(code == 0 for code, _ in verdicts), verdicts
+    counts = [int(output.split("intact: ")[1].split(" entries")[0]) for _, output in verdicts]
+    assert counts == sorted(counts), "each check sees at least what the one before saw"
+    assert_one_unbroken_chain(app, WRITERS * APPENDS)

@@ -63,7 +63,7 @@ def test_demo_twice_asks_for_reset_and_reset_starts_again(app):
 
 
 def test_every_demo_role_can_sign_in_and_the_facilitator_sees_why_not_yet(app, client):
-    assert run(app, "--to", "co_design").exit_code == 0
+    assert run(app).exit_code == 0
     people = [content.ADMINISTRATOR, content.FACILITATOR, content.FUNDER_AUDITOR,
               content.PANELS[0]["members"][0], {"email": content.APPLICATIONS[0]["contact_email"]}]
     for person in people:
@@ -75,8 +75,9 @@ def test_every_demo_role_can_sign_in_and_the_facilitator_sees_why_not_yet(app, c
         if person is content.FACILITATOR:
             round_id = db.session.scalar(select(Round.id))
             page = client.get(f"/rounds/{round_id}")
-            assert "Open the round for applications" in page.text
-            assert "This can happen now" in page.text or "This cannot happen yet" in page.text
+            assert "Close applications and check eligibility" in page.text
+            assert "This cannot happen yet" in page.text
+            assert "Eligibility checks can start on" in page.text and "Applications are open until then." in page.text
         client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
 
 

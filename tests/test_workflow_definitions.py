@@ -166,3 +166,16 @@ def test_rest_guard_names_the_day_in_uk_time_across_the_clock_change():
                       "The panel's 7-day rest after shortlisting ends then.")
     assert guard(RestingRound(left, 7), g.Facts(left + timedelta(days=7))) is None
     assert "10-day rest" in guard(RestingRound(left, 10), g.Facts(left + timedelta(days=8)))
+
+
+def test_workflows_show_prints_mermaid_and_refuses_an_unknown_name(app):
+    runner = app.test_cli_runner()
+    shown = runner.invoke(args=["workflows", "show", "default"])
+    assert shown.exit_code == 0
+    assert shown.output.startswith("stateDiagram-v2")
+    assert "rest_after_shortlisting --> interviews: start_interviews [rest_period_7_days]" in shown.output
+    listed = runner.invoke(args=["workflows", "list"])
+    assert "dual_key: Two panels must both agree." in listed.output
+    unknown = runner.invoke(args=["workflows", "show", "speedy"])
+    assert unknown.exit_code == 1
+    assert "There is no workflow called 'speedy'. The workflows are: default, dual_key, no_interviews." in unknown.output

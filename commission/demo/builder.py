@@ -80,7 +80,7 @@ def build(*, reset: bool, to_stage: str) -> Cast:
         rounds.take_step(cast.facilitator, round, "start_co_design")
         # A closing date a month after opening; while the demo stops early it stays in the future.
         clock.advance(timedelta(days=7))
-        closes = clock.now() + timedelta(days=28) if target > 1 else clock.now() + HISTORY + timedelta(days=21)
+        closes = clock.now() + timedelta(days=28) if target > 2 else clock.now() + HISTORY + timedelta(days=21)
         rounds.set_closing_date(cast.facilitator, round, closes)
         if target == 1:
             return cast
