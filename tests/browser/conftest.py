@@ -2,6 +2,7 @@
 and axe-core checking every page against WCAG 2.2 AA."""
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 
@@ -47,33 +48,32 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-def _demo_app(path, stage: str):
+@contextlib.contextmanager
+def serve_demo(path, stage: str = "open"):
+    """The demo round built at `stage` in a SQLite file, served on 127.0.0.1."""
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["demo", "--to", stage])
         assert result.exit_code == 0, result.output
         db.session.remove()
-    return app
+    with LiveServer(app) as server:
+        yield server
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
     """The demo round at `open`, served for the whole browser session (tests only read it)."""
-    app = _demo_app(tmp_path_factory.mktemp("demo") / "demo.db", "open")
-    with LiveServer(app) as server:
+    with serve_demo(tmp_path_factory.mktemp("demo") / "demo.db") as server:
         yield server
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture
 def fresh_server(tmp_path):
     """A demo round of its own, for a test that changes things."""
-    app = _demo_app(tmp_path / "demo.db", "open")
-    with LiveServer(app) as server:
+    with serve_demo(tmp_path / "demo.db") as server:
         yield server
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture
