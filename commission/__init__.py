@@ -56,7 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     with app.app_context():
         from commission.database import configure_engine
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config.get("SQLITE_BUSY_TIMEOUT_MS", 30_000))
 
     from commission import web
     web.register(app)

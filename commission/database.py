@@ -32,7 +32,7 @@ def _reading_only() -> bool:
     return _read_only.get() or (has_request_context() and request.method in SAFE_METHODS)
 
 
-def configure_engine(engine: Engine) -> None:
+def configure_engine(engine: Engine, busy_timeout_ms: int = 30_000) -> None:
     if engine.dialect.name != "sqlite":
         return
 
@@ -41,7 +41,7 @@ def configure_engine(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")

@@ -1,7 +1,7 @@
 """Blueprints, error pages and template helpers: how the app meets the browser."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
@@ -67,9 +67,12 @@ def _register_errors(app: Flask) -> None:
     def busy(err):
         db.session.rollback()
         if "locked" in str(err).lower() or "could not serialize" in str(err).lower():
+            # The page must not touch the busy database again, even to say who is signed in.
+            g._login_user = login_manager.anonymous_user()
             return _error(503, "Please try again",
                           "The system was busy and nothing was saved. Please try again in a moment.")
-        raise err
+        app.logger.exception("Database error")
+        return server_error(err)
 
     @app.errorhandler(500)
     def server_error(err):

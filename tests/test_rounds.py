@@ -199,3 +199,40 @@ def test_no_interviews_workflow_goes_straight_to_deciding_after_its_rest(world):
     round = world.round(workflow="no_interviews")
     world.advance(round, "closed")
     assert [c.to_stage for c in round.stage_changes][-4:] == ["rest_after_shortlisting", "deciding", "decided", "closed"]
+
+
+def test_a_busy_database_gets_please_try_again_and_nothing_half_saved(tmp_path, sqlite_template):
+    """While another writer holds SQLite's lock past the wait limit, a form gets a plain
+    'please try again' page, never a crash, and nothing is saved."""
+    import shutil
+    import sqlite3
+
+    from commission import create_app
+    from tests.conftest import TEST_CONFIG, csrf_token
+    from tests.factories import World
+
+    path = tmp_path / "busy.db"
+    shutil.copy(sqlite_template, path)
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SQLITE_BUSY_TIMEOUT_MS": 200})
+    client = app.test_client()
+    with app.app_context():
+        round = World().round()
+        facilitator_email, round_id = round.facilitator.email, round.id
+        db.session.remove()
+    client.post("/sign-in", data={"email": facilitator_email, "password": World.PASSWORD,
+                                  "csrf_token": csrf_token(client)})
+    token = csrf_token(client, "/")
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with app.app_context():
+            response = client.post(f"/rounds/{round_id}/pause", data={"reason": "Welfare", "csrf_token": token})
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert response.status_code == 503
+    assert "Please try again" in response.text and "nothing was saved" in response.text
+    with app.app_context():
+        assert db.session.get(type(round), round_id).stage == "draft"
+        db.session.remove()
+        db.engine.dispose()
