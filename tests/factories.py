@@ -8,6 +8,7 @@ from commission import clock
 from commission.accounts import service as accounts
 from commission.applications import service as applications
 from commission.applications.models import Application
+from commission.criteria import service as criteria
 from commission.extensions import db
 from commission.rounds import service as rounds
 from workflows import get_workflow
@@ -71,6 +72,8 @@ class World:
         """Give the round what its current stage needs before the next step can happen."""
         f = round.facilitator
         if round.stage == "co_design":
+            if criteria.current_version(round) is None:
+                self.adopt_criteria(round)
             rounds.set_closing_date(f, round, clock.now() + timedelta(days=14))
         elif round.stage == "open":
             for i, applicant in enumerate(round.applicants):
@@ -90,6 +93,22 @@ class World:
         elif round.stage == "decided":
             pass
         db.session.commit()
+
+    def descriptors(self, round) -> list[str]:
+        return [f"Point {n} on the scale" for n in range(round.scale_max + 1)]
+
+    def adopt_criteria(self, round, titles=("Reaches people who are alone", "Led by older people")):
+        """Members propose criteria, one moves them, everyone votes yes, and the votes are counted."""
+        members = round.members
+        made = [criteria.propose(members[i % len(members)], round, title, f"What '{title}' means.",
+                                 self.descriptors(round)) for i, title in enumerate(titles)]
+        motion = criteria.move(members[0], round, [(p.id, 2 if i == 0 else 1) for i, p in enumerate(made)],
+                               "weighted_average", None, [1, "draw"])
+        for member in members:
+            criteria.vote(member, motion, "yes")
+        version = criteria.count(members[0], motion)
+        db.session.commit()
+        return version
 
     def applications(self, round) -> list[Application]:
         return sorted(db.session.scalars(db.select(Application).where(Application.round_id == round.id)),

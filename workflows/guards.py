@@ -20,6 +20,7 @@ class Facts:
     panel_sizes: dict[str, int] = field(default_factory=dict)
     facilitators: int = 0
     applications_close_at: datetime | None = None
+    criteria_versions: int = 0  # adopted versions of the criteria
     received: int = 0          # sent in and not withdrawn
     unchecked: int = 0         # sent in, eligibility not recorded yet
     eligible: int = 0          # met the rules (whatever happened after)
@@ -54,6 +55,13 @@ def two_panels(round, facts: Facts) -> str | None:
 def has_facilitator(round, facts: Facts) -> str | None:
     if facts.facilitators < 1:
         return "The round needs a facilitator before it can start."
+    return None
+
+
+def criteria_adopted(round, facts: Facts) -> str | None:
+    if facts.criteria_versions < 1:
+        return ("The panel has not adopted its criteria yet. Members need to propose criteria "
+                "and vote to adopt a set before applications can open.")
     return None
 
 

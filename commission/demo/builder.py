@@ -16,7 +16,8 @@ from commission import clock
 from commission.accounts import service as accounts
 from commission.accounts.models import User
 from commission.applications import service as applications
-from commission.demo import content
+from commission.criteria import service as criteria
+from commission.demo import codesign, content
 from commission.errors import RuleBroken
 from commission.extensions import db
 from commission.programmes.models import Programme
@@ -42,6 +43,7 @@ class Cast:
     funder: User
     members: list[User]
     applicants: list[User]
+    round: object = None
 
 
 def build(*, reset: bool, to_stage: str) -> Cast:
@@ -65,6 +67,7 @@ def build(*, reset: bool, to_stage: str) -> Cast:
                                             content.PROGRAMME["funder"], content.PROGRAMME["total_budget_pence"])
         round = rounds.create_round(cast.administrator, programme, content.ROUND["name"], "default",
                                     content.ROUND["budget_pence"])
+        cast.round = round
         rounds.add_person(cast.administrator, round, cast.facilitator, "facilitator")
         rounds.add_person(cast.facilitator, round, cast.funder, "funder")
         panels = []
@@ -78,12 +81,15 @@ def build(*, reset: bool, to_stage: str) -> Cast:
             return cast
         clock.advance(timedelta(days=2))
         rounds.take_step(cast.facilitator, round, "start_co_design")
+        motion = _co_design(cast)
         # A closing date a month after opening; while the demo stops early it stays in the future.
         clock.advance(timedelta(days=7))
         closes = clock.now() + timedelta(days=28) if target > 2 else clock.now() + HISTORY + timedelta(days=21)
         rounds.set_closing_date(cast.facilitator, round, closes)
         if target == 1:
             return cast
+        clock.advance(timedelta(hours=2))
+        criteria.count(cast.facilitator, motion)
         rounds.take_step(cast.facilitator, round, "open_applications")
         for number, (applicant, data) in enumerate(zip(cast.applicants, content.APPLICATIONS), start=1):
             clock.advance(timedelta(hours=15))
@@ -106,6 +112,32 @@ def build(*, reset: bool, to_stage: str) -> Cast:
             clock.advance(timedelta(days=2))
             rounds.take_step(cast.facilitator, round, "start_shortlisting")
     return cast
+
+
+def _co_design(cast: Cast):
+    """Two workshops: members propose, discuss and amend criteria, then vote (counted later)."""
+    round = cast.round
+    members = cast.members
+    made = []
+    for index, (who, title, meaning, descriptors) in enumerate(codesign.PROPOSALS):
+        clock.advance(timedelta(hours=3))
+        if index == len(codesign.PROPOSALS) - 1:  # written down by the facilitator at the workshop
+            made.append(criteria.propose(cast.facilitator, round, title, meaning, descriptors,
+                                         on_behalf_of=members[who]))
+        else:
+            made.append(criteria.propose(members[who], round, title, meaning, descriptors))
+    for proposal_index, who, body in codesign.COMMENTS:
+        clock.advance(timedelta(hours=5))
+        criteria.comment(members[who], made[proposal_index], body)
+    proposal_index, who, title, meaning = codesign.AMENDMENT
+    criteria.amend(members[who], made[proposal_index], title, meaning, made[proposal_index].current.descriptors)
+    clock.advance(timedelta(days=2))
+    motion = criteria.move(members[0], round, list(zip((p.id for p in made), codesign.WEIGHTS)),
+                           "weighted_average", codesign.MINIMUM_SCORE, codesign.TIE_BREAK)
+    for number, member in enumerate(members[:-1]):  # one member could not come
+        clock.advance(timedelta(minutes=3))
+        criteria.vote(member, motion, "no" if number == 4 else "abstain" if number == 9 else "yes")
+    return motion
 
 
 def round_applications(round):

@@ -14,7 +14,12 @@ class Round(db.Model):
     """One funding round. Its `stage` is moved only by the workflow service."""
 
     __tablename__ = "rounds"
-    __table_args__ = (CheckConstraint("budget_pence > 0", name="rounds_budget_positive"),)
+    __table_args__ = (
+        CheckConstraint("budget_pence > 0", name="rounds_budget_positive"),
+        CheckConstraint("scale_max BETWEEN 2 AND 10", name="rounds_scale_sensible"),
+        CheckConstraint("vote_rule IN ('majority', 'consensus')", name="rounds_vote_rule_known"),
+        CheckConstraint("quorum_percent BETWEEN 1 AND 100", name="rounds_quorum_percent"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"))
@@ -24,6 +29,11 @@ class Round(db.Model):
     paused_from: Mapped[str | None] = mapped_column(String(50))
     budget_pence: Mapped[int]
     applications_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Scores run from 0 to scale_max. The panel's votes follow vote_rule, and count
+    # only when at least quorum_percent of the round's panel members have voted.
+    scale_max: Mapped[int] = mapped_column(default=4, server_default="4")
+    vote_rule: Mapped[str] = mapped_column(String(20), default="majority", server_default="majority")
+    quorum_percent: Mapped[int] = mapped_column(default=50, server_default="50")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     programme: Mapped["Programme"] = relationship(back_populates="rounds")  # noqa: F821

@@ -14,6 +14,7 @@ from commission import clock
 from commission.accounts.models import Role, User
 from commission.applications.models import Application, ApplicationStatus as S
 from commission.audit import service as audit
+from commission.criteria.models import CriteriaVersion
 from commission.errors import NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.programmes.models import Programme
@@ -173,7 +174,9 @@ def facts(round: Round) -> Facts:
         count(S.submitted, S.eligible, S.shortlisted),
     ).where(Application.round_id == round.id)).one()
     received, unchecked, eligible, short, undecided, awarded, untold = (v or 0 for v in row)
-    return Facts(now=clock.now(), panel_sizes=sizes, facilitators=facilitators,
+    adopted = db.session.scalar(select(func.count()).select_from(CriteriaVersion).where(
+        CriteriaVersion.round_id == round.id))
+    return Facts(now=clock.now(), panel_sizes=sizes, facilitators=facilitators, criteria_versions=adopted,
                  applications_close_at=round.applications_close_at, received=received, unchecked=unchecked,
                  eligible=eligible, shortlisted=short, undecided=undecided, awarded_pence=awarded,
                  budget_pence=round.budget_pence, untold=untold)
