@@ -23,15 +23,23 @@ def fail(message: str, code: int = 1):
 @users_cli.command("create")
 @click.option("--email", required=True, help="Their email address; they sign in with it.")
 @click.option("--role", required=True, help="administrator, facilitator, member, funder or applicant.")
-@click.option("--name", default=None, help="Their name as others will see it.")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="At least 10 characters. Asked for if not given.")
-def create_user(email: str, role: str, name: str | None, password: str):
+@click.option("--name", default=None, help="Their name as others will see it. Asked for if not given.")
+@click.option("--password", default=None,
+              help="At least 10 characters. Asked for if not given (better: it stays out of shell history).")
+def create_user(email: str, role: str, name: str | None, password: str | None):
     """Create an account (for example the first administrator)."""
     from commission.accounts import service
 
     try:
-        user = service.create_user(None, email, name or email.split("@")[0], role, password)
+        # Check what we can before asking for a password, so nobody types it twice for nothing.
+        email = service.normalise_email(email)
+        role = service.parse_role(role.strip().lower()).value
+        service.check_email_free(email)
+        if not name:
+            name = click.prompt("Their name, as others will see it")
+        if password is None:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        user = service.create_user(None, email, name, role, password)
     except RuleBroken as err:
         db.session.rollback()
         fail(str(err))
@@ -43,16 +51,22 @@ def create_user(email: str, role: str, name: str | None, password: str):
 @click.option("--expect-head", default=None, help="The last hash you saw: catches entries cut off the end.")
 def verify(expect_head: str | None):
     """Recompute the whole chain. Exit 0 if it is intact, 1 naming the first bad entry."""
+    import re
+
     from commission.audit import service
     from commission.database import read_only
 
+    if expect_head is not None and not re.fullmatch(r"[0-9a-f]{64}", expect_head.strip().lower()):
+        fail("The expected hash should be 64 characters, using only 0-9 and a-f. "
+             "Check you copied all of it.", code=2)
+    expect_head = expect_head and expect_head.strip().lower()
     with read_only():
         verdict = service.verify(expect_head=expect_head)
         db.session.rollback()
     if verdict.ok:
         click.echo(f"The audit trail is intact: {verdict.count} entries. Last hash: {verdict.head_hash}")
         return
-    fail(f"The audit trail has been tampered with. {verdict.problem} "
+    fail(f"The audit trail does not check out. {verdict.problem} "
          f"({verdict.count} entries before it checked out.)")
 
 

@@ -60,8 +60,9 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(err):
-        return _error(429, "Too many tries",
-                      "You have tried to sign in too many times. Wait a minute and try again.")
+        return _error(429, "Please wait a minute",
+                      "After several wrong passwords, signing in pauses for a minute to keep accounts safe. "
+                      "Wait a minute and try again. If you have forgotten your password, ask your facilitator.")
 
     @app.errorhandler(OperationalError)
     def busy(err):

@@ -34,17 +34,30 @@ def test_users_create_refuses_bad_input_in_plain_english(app):
         (["--email", "a@example.org", "--role", "member", "--password", "short"], "at least 10 characters"),
     ]
     for args, message in cases:
-        full = ["users", "create", *args] + ([] if "--password" in args else ["--password", "long enough pass"])
+        full = ["users", "create", "--name", "Al", *args] + ([] if "--password" in args else ["--password", "long enough pass"])
         result = runner.invoke(args=full)
         assert result.exit_code == 1
         assert message in result.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
-    ok = runner.invoke(args=["users", "create", "--email", "a@example.org", "--role", "member",
+    ok = runner.invoke(args=["users", "create", "--email", "a@example.org", "--role", "Member", "--name", "Al",
                              "--password", "long enough pass"])
     assert ok.exit_code == 0
     again = runner.invoke(args=["users", "create", "--email", "A@example.org", "--role", "member",
-                                "--password", "long enough pass"])
+                                "--name", "Al"], input="")
+    assert "Password" not in again.output  # refused before anyone types a password
     assert again.exit_code == 1 and "There is already an account for a@example.org" in again.output
+
+
+def test_users_create_asks_for_name_and_password_when_not_given(app):
+    result = app.test_cli_runner().invoke(args=["users", "create", "--email", "pat@example.org", "--role", "funder"],
+                                          input="Pat Auditor\nthree random words\nthree random words\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "pat@example.org"))
+    assert (user.name, user.role) == ("Pat Auditor", "funder")
+    bad_role = app.test_cli_runner().invoke(args=["users", "create", "--email", "x@example.org", "--role", "boss"],
+                                            input="")
+    assert bad_role.exit_code == 1 and "'boss' is not a role" in bad_role.output
+    assert "Password" not in bad_role.output
 
 
 def test_every_role_can_sign_in_and_out(client, world):
@@ -109,6 +122,26 @@ def test_rate_limited_page_says_what_to_do(database_url):
         db.session.remove()
         db.engine.dispose()
     assert "Wait a minute and try again" in page.text
+
+
+def test_only_wrong_passwords_count_towards_the_limit(database_url):
+    """A whole panel signing in from one community hall is not locked out."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, "LOGIN_RATE_LIMIT": "3 per minute"})
+    from commission.extensions import limiter
+    from tests.factories import World
+    limiter.reset()
+    client = app.test_client()
+    with app.app_context():
+        world = World()
+        people = [world.user("member") for _ in range(5)]
+        db.session.commit()
+        codes = []
+        for person in people:
+            codes.append(_sign_in(client, person.email, World.PASSWORD).status_code)
+            client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
+        db.session.remove()
+        db.engine.dispose()
+    assert codes == [303] * 5
 
 
 def test_security_headers_and_cookie_flags(database_url):

@@ -55,7 +55,7 @@ def named_entry(output: str) -> int:
 def assert_caught(app, k: int, *args: str) -> str:
     result = verify(app, *args)
     assert result.exit_code == 1, result.output
-    assert "The audit trail has been tampered with." in result.output
+    assert "The audit trail does not check out." in result.output
     assert named_entry(result.output) == k, result.output
     return result.output
 
@@ -297,7 +297,9 @@ def test_cutting_entries_off_the_end_is_caught_only_against_a_known_head(app, ad
     against_old = verify(app, "--expect-head", old_head)
     assert against_old.exit_code == 1, against_old.output
     assert f"The trail ends at entry {ENTRIES - 3}" in against_old.output
-    assert "Entries were cut off the end, or the last ones were rewritten." in against_old.output
+    assert "entries were cut off the end, or the last ones were rewritten." in against_old.output
+    mistyped = verify(app, "--expect-head", "deadbeef")
+    assert mistyped.exit_code == 2 and "should be 64 characters" in mistyped.output
     assert verify(app, "--expect-head", head()).exit_code == 0
 
 
@@ -318,7 +320,7 @@ def test_rewriting_the_tail_with_honest_hashes_is_caught_only_against_a_known_he
     assert verify(app).exit_code == 0
     result = verify(app, "--expect-head", old_head)
     assert result.exit_code == 1
-    assert "the expected last entry" in result.output
+    assert "the hash you expected" in result.output
 
 
 # ---- ids, not personal data --------------------------------------------------------------------

@@ -105,8 +105,10 @@ def test_pause_needs_a_reason_and_resumes_to_the_same_stage(client, world, login
     round = world.round()
     world.advance(round, "open")
     login(round.facilitator)
-    refused = post(f"/rounds/{round.id}/pause", {"reason": "  "}, follow_redirects=True)
+    refused = post(f"/rounds/{round.id}/pause", {"reason": "  "})
+    assert refused.status_code == 400
     assert "Say why you are pausing the round." in refused.text
+    assert 'href="#pause-reason"' in refused.text and "govuk-textarea--error" in refused.text
     db.session.refresh(round)
     assert round.stage == "open"
     post(f"/rounds/{round.id}/pause", {"reason": "Welfare: two members are unwell"})
@@ -142,6 +144,8 @@ def test_only_facilitators_pause_resume_or_cancel(client, world, login, post, wh
     login(round.members[0] if who == "member" else round.funder)
     for action in ("pause", "resume", "cancel"):
         assert post(f"/rounds/{round.id}/{action}", {"reason": "because"}).status_code == 403
+    page = client.get(f"/rounds/{round.id}")
+    assert "Only a facilitator" not in page.text and "Close applications" not in page.text
     refused = post(f"/rounds/{round.id}/steps/start_eligibility", follow_redirects=True)
     assert "Only a facilitator can take this step." in refused.text
     db.session.refresh(round)

@@ -47,7 +47,10 @@ def mermaid(wf: Workflow) -> str:
         lines.append(f"    {step.source} --> {step.dest}: {step.name}" + (f" [{guard_names}]" if guard_names else ""))
     for stage in wf.final:
         lines.append(f"    {stage} --> [*]")
-    lines.append(f"    note right of {PAUSED}: any active stage can pause, and resume to the same stage")
+    first_active = wf.active[0]
+    lines.append(f"    {first_active} --> {PAUSED}: pause (from any active stage)")
+    lines.append(f"    {PAUSED} --> {first_active}: resume (to the stage it left)")
+    lines.append(f"    {PAUSED} --> {CANCELLED}: cancel (from any stage before the end)")
     lines.append(f"    {CANCELLED} --> [*]")
     for rest in wf.rests:
         lines.append(f"    note left of {rest.stage}: rest of at least {rest.days} days by default")

@@ -52,6 +52,11 @@ def check_password_rules(password: str) -> None:
                          "Three random words make a good one.")
 
 
+def check_email_free(email: str) -> None:
+    if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        raise RuleBroken(f"There is already an account for {email}.")
+
+
 def create_user(actor, email: str, name: str, role: str, password: str) -> User:
     """Make an account. Only an administrator (or the command line) may do this."""
     if actor is not None and getattr(actor, "role", None) != Role.administrator.value:
@@ -61,8 +66,7 @@ def create_user(actor, email: str, name: str, role: str, password: str) -> User:
     if not name.strip():
         raise RuleBroken("Give the person's name.")
     check_password_rules(password)
-    if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
-        raise RuleBroken(f"There is already an account for {email}.")
+    check_email_free(email)
     user = User(email=email, name=name.strip(), role=chosen.value, password_hash=_hasher().hash(password))
     db.session.add(user)
     db.session.flush()

@@ -13,8 +13,18 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _failed(response) -> bool:
+    # Only wrong passwords count: a panel signing in together from one hall is not an attack.
+    return response.status_code != 303
+
+
+def _email_tried() -> str:
+    return "email:" + (request.form.get("email") or "").strip().lower()
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, key_func=_email_tried)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))

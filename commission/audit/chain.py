@@ -65,6 +65,7 @@ def verify_rows(rows, expect_head: str | None = None) -> Verdict:
             seen_expected = True
     if not seen_expected:
         return Verdict(False, count, prev, count + 1,
-                       f"The trail ends at entry {count}, but the expected last entry ({expect_head[:12]}…) "
-                       f"is not in it. Entries were cut off the end, or the last ones were rewritten.")
+                       f"The trail ends at entry {count}, but the hash you expected ({expect_head[:12]}…) "
+                       f"is not in it. Check you copied it correctly. If you did, entries were cut off "
+                       f"the end, or the last ones were rewritten.")
     return Verdict(True, count, prev)

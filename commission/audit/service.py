@@ -79,6 +79,12 @@ def verify(expect_head: str | None = None) -> Verdict:
     return verify_rows(chain_rows(), expect_head=expect_head)
 
 
+def head() -> tuple[int, str]:
+    """How many entries the whole trail has, and the latest hash."""
+    row = db.session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
+    return (row.seq, row.hash) if row else (0, GENESIS)
+
+
 def entries_for_round(round_id: int, limit: int = 200, before_seq: int | None = None) -> list[AuditEntry]:
     query = select(AuditEntry).where(AuditEntry.round_id == round_id)
     if before_seq:

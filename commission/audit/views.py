@@ -1,7 +1,11 @@
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
+from sqlalchemy import select
+
+from commission.accounts.models import User
 from commission.audit import service
+from commission.audit.describe import describe, who
 from commission.extensions import db
 from commission.rounds import policy
 from commission.rounds.models import Round
@@ -21,4 +25,8 @@ def round_log(round_id: int):
     before = request.args.get("before", type=int)
     entries = service.entries_for_round(round.id, limit=PAGE_SIZE, before_seq=before)
     older = entries[-1].seq if len(entries) == PAGE_SIZE else None
-    return render_template("audit/round_log.html", round=round, entries=entries, older=older)
+    ids = {e.actor_id for e in entries if e.actor_id}
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
+    count, head_hash = service.head()
+    return render_template("audit/round_log.html", round=round, entries=entries, older=older, names=names,
+                           describe=describe, who=who, total=count, head_hash=head_hash)

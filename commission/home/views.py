@@ -8,25 +8,11 @@ from commission.applications import service as applications
 from commission.extensions import db
 from commission.programmes.models import Programme
 from commission.rounds import service as rounds
+from commission.rounds.guidance import MEMBER_NEXT
 from commission.rounds.models import Round, RoundPerson
 
 bp = Blueprint("home", __name__)
 
-MEMBER_NEXT = {
-    "draft": "The round is getting ready. Your facilitator will be in touch about the first meeting.",
-    "co_design": "The panel is choosing the criteria for this round. Come to the workshops and have your say.",
-    "open": "Organisations are sending in applications. There is nothing for you to do until they close.",
-    "eligibility": "Staff are checking applications against the published rules. Scoring starts after that.",
-    "shortlisting": "The panel is scoring applications and choosing a shortlist.",
-    "rest_after_shortlisting": "The panel is resting after shortlisting. Take a break: there is nothing to do.",
-    "interviews": "The panel is meeting the shortlisted organisations.",
-    "rest_after_interviews": "The panel is resting after the interviews. Take a break: there is nothing to do.",
-    "deciding": "The panel is deciding who gets the money.",
-    "decided": "The panel has made its decisions. Letters to applicants are being written.",
-    "closed": "This round has finished. Thank you for your time.",
-    "paused": "This round is paused for now. Your facilitator will tell you when it starts again.",
-    "cancelled": "This round was cancelled.",
-}
 
 
 def _my_rounds(role: str) -> list[Round]:

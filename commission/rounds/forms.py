@@ -3,10 +3,6 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
 
 
-class StepForm(FlaskForm):
-    submit = SubmitField("Go", widget=GovSubmitInput())
-
-
 class ReasonForm(FlaskForm):
     reason = TextAreaField("Reason", widget=GovTextArea(),
                            description="The panel and the funder will see this.")

@@ -55,6 +55,15 @@ class Round(db.Model):
                 return change.at
         return None
 
+    @property
+    def pause_reason(self) -> str | None:
+        if self.stage != "paused":
+            return None
+        for change in reversed(self.stage_changes):
+            if change.to_stage == "paused":
+                return change.reason
+        return None
+
     def entered(self, stage: str) -> datetime | None:
         for change in reversed(self.stage_changes):
             if change.to_stage == stage and change.from_stage != "paused":

@@ -4,7 +4,8 @@ from flask_login import current_user, login_required
 from commission.errors import NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.rounds import policy, service
-from commission.rounds.forms import ReasonForm, StepForm
+from commission.rounds.forms import ReasonForm
+from commission.rounds.guidance import MEMBER_NEXT
 from commission.rounds.models import Round
 from workflows import get_workflow
 from workflows.model import PAUSED
@@ -25,18 +26,27 @@ def _round_for(user, round_id: int, *, manage: bool = False) -> Round:
 @bp.get("/<int:round_id>")
 @login_required
 def show(round_id: int):
-    round = _round_for(current_user, round_id)
+    return _page(_round_for(current_user, round_id))
+
+
+def _page(round: Round, errors: dict[str, str] | None = None, status: int = 200):
     workflow = get_workflow(round.workflow_name)
-    options = service.step_options(current_user, round)
     manager = policy.can_manage_round(current_user, round)
+    options = service.step_options(current_user, round)
+    if not manager:
+        # People who cannot take a step are not shown it: a volunteer is not asked to do staff work.
+        options = [o for o in options if policy.can_take_step(current_user, round, o.step)]
     return render_template("rounds/show.html", round=round, workflow=workflow, options=options,
                            manager=manager, can_read_audit=policy.can_read_audit(current_user, round),
-                           step_form=StepForm(), reason_form=ReasonForm(), paused=round.stage == PAUSED,
+                           role=policy.round_role(current_user, round), member_next=MEMBER_NEXT,
+                           paused=round.stage == PAUSED, errors=errors or {},
                            can_pause=manager and round.stage in workflow.active,
-                           can_cancel=manager and round.stage not in (*workflow.final, "cancelled"))
+                           can_cancel=manager and round.stage not in (*workflow.final, "cancelled")), status
 
 
-def _act(round_id: int, action, success: str, *, manage: bool):
+def _act(round_id: int, action, success: str, *, manage: bool, field: str | None = None):
+    """Run one action on the round. A broken rule about the typed reason is shown on the
+    form itself (GOV.UK error pattern); any other is shown at the top of the page."""
     round = _round_for(current_user, round_id, manage=manage)
     form = ReasonForm()
     if not form.validate_on_submit():
@@ -48,6 +58,8 @@ def _act(round_id: int, action, success: str, *, manage: bool):
         abort(403)
     except RuleBroken as err:
         db.session.rollback()
+        if field and not (form.reason.data or "").strip():
+            return _page(db.session.get(Round, round_id), errors={field: str(err)}, status=400)
         flash(str(err), "error")
         return redirect(url_for(".show", round_id=round_id), 303)
     db.session.commit()
@@ -66,7 +78,7 @@ def take_step(round_id: int, step_name: str):
 @login_required
 def pause(round_id: int):
     return _act(round_id, lambda r, reason: service.pause(current_user, r, reason),
-                "The round is paused.", manage=True)
+                "The round is paused.", manage=True, field="pause")
 
 
 @bp.post("/<int:round_id>/resume")
@@ -80,4 +92,4 @@ def resume(round_id: int):
 @login_required
 def cancel(round_id: int):
     return _act(round_id, lambda r, reason: service.cancel(current_user, r, reason),
-                "The round is cancelled.", manage=True)
+                "The round is cancelled.", manage=True, field="cancel")

@@ -1,0 +1,53 @@
+"""Audit entries in words a funder or panel member can read. The chain itself stays ids."""
+from __future__ import annotations
+
+import json
+
+from workflows import STAGE_LABELS
+
+ACTIONS = {
+    "account.created": "created an account",
+    "account.signed_in": "signed in",
+    "account.signed_out": "signed out",
+    "programme.created": "set up the programme",
+    "round.created": "set up the round",
+    "panel.created": "added a panel",
+    "round.person_added": "added someone to the round",
+    "round.closing_date_set": "set the closing date for applications",
+    "round.pause": "paused the round",
+    "round.resume": "started the round again",
+    "round.cancel": "cancelled the round",
+    "application.created": "started an application",
+    "application.submitted": "sent in an application",
+    "application.eligibility_recorded": "recorded an eligibility check",
+    "criteria.proposed": "proposed a criterion",
+    "criteria.amended": "changed a proposed criterion",
+    "criteria.commented": "commented on a proposed criterion",
+    "criteria.motion_moved": "put a set of criteria to the vote",
+    "criteria.motion_withdrawn": "withdrew a vote on criteria",
+    "criteria.voted": "voted on the criteria",
+    "criteria.vote_changed": "changed their vote on the criteria",
+    "criteria.votes_counted": "counted the votes on the criteria",
+    "criteria.adopted": "adopted a new version of the criteria",
+}
+
+
+def describe(entry) -> str:
+    """What happened, as the end of a sentence that starts with who did it."""
+    details = json.loads(entry.details)
+    if entry.action in ACTIONS:
+        text = ACTIONS[entry.action]
+    elif entry.action.startswith("round.") and isinstance(details.get("stage"), dict):
+        stage = details["stage"]
+        text = (f"moved the round from {STAGE_LABELS.get(stage['before'], stage['before']).lower()} "
+                f"to {STAGE_LABELS.get(stage['after'], stage['after']).lower()}")
+    else:
+        text = entry.action.replace(".", ": ").replace("_", " ")
+    reason = details.get("reason")
+    return f"{text}. Reason: {reason}" if reason else text
+
+
+def who(entry, names: dict[int, str]) -> str:
+    if entry.actor_id is None:
+        return "The system"
+    return names.get(entry.actor_id, f"Account {entry.actor_id}")
