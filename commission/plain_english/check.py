@@ -25,11 +25,17 @@ from commission.plain_english.jargon import ACRONYMS, JARGON
 ProblemKind = Literal["readability", "long_sentence", "average_sentence", "jargon"]
 
 # Flesch reading ease is 206.835 - 1.015 × (words per sentence) - 84.6 × (syllables per word).
-# On a few words it swings wildly: one long word in a six-word notice can take it from 90
-# to 20. So the reading-ease rule only applies to texts of at least this many words; the
-# score is still worked out and shown. Shorter texts are still held to the sentence-length
-# and jargon rules, which is what matters in a heading, a button or a one-line notice.
-MIN_WORDS_TO_SCORE = 30
+# On a few words it swings wildly: one long word in a four-word notice takes it from 90 to
+# below 0 ("Remember the consultation evening." scores -8). Skipping the rule for short texts
+# would let a string of long words through, so instead a text under SHORT_TEXT_WORDS words
+# is scored as if it went on to that length in everyday words (EVERYDAY_SYLLABLES words
+# carry about 1.4 syllables each; plain English runs 1.3 to 1.5). One long word no longer
+# sinks a short notice ("Remember the consultation evening." scores 72), but a notice made
+# of long words still fails ("Registration closes Friday. Refreshments provided.
+# Accessibility information available." scores 38).
+# From SHORT_TEXT_WORDS words on, the score is the ordinary Flesch reading ease.
+SHORT_TEXT_WORDS = 30
+EVERYDAY_SYLLABLES = 1.4
 
 # Longest quote of a sentence inside a message; the full sentence is in Problem.sentence.
 QUOTE_LIMIT = 300
@@ -56,7 +62,8 @@ class Report:
     min_flesch: float = 60
     max_sentence_words: int = 25
     max_average_words: float = 20
-    readability_checked: bool = True
+    # True when the text was short and scored as if it went on in everyday words.
+    short_text: bool = False
 
     def __post_init__(self):
         if self.passed != (not self.problems):
@@ -150,8 +157,11 @@ def _syllables(word: str) -> int:
     return max(1, textstat.syllable_count(word))
 
 
-def flesch_reading_ease(sentence_words: list[list[str]]) -> float:
+def flesch_reading_ease(sentence_words: list[list[str]], *, pad_to: int = 0) -> float:
     """Flesch reading ease over our own sentences and words.
+
+    With pad_to, a text of fewer words is scored as if it went on to pad_to words with
+    everyday words of EVERYDAY_SYLLABLES syllables (see SHORT_TEXT_WORDS).
 
     We do not hand the whole text to textstat.flesch_reading_ease: its own sentence splitter
     breaks at "e.g." and "£1.7m" and joins bulleted lists into one sentence, and it ignores
@@ -161,7 +171,9 @@ def flesch_reading_ease(sentence_words: list[list[str]]) -> float:
     if not all_words:
         return 0.0
     syllables = sum(_syllables(word) for word in all_words)
-    return 206.835 - 1.015 * (len(all_words) / len(sentence_words)) - 84.6 * (syllables / len(all_words))
+    padding = max(0, pad_to - len(all_words))
+    syllables_per_word = (syllables + padding * EVERYDAY_SYLLABLES) / (len(all_words) + padding)
+    return 206.835 - 1.015 * (len(all_words) / len(sentence_words)) - 84.6 * syllables_per_word
 
 
 # --- Jargon -----------------------------------------------------------------------------
@@ -289,11 +301,11 @@ def check(text: str, *, min_flesch: float = 60, max_sentence_words: int = 25,
     sentence_words = [words(sentence) for sentence in sentence_list]
     word_count = sum(len(ws) for ws in sentence_words)
     average = word_count / len(sentence_list) if sentence_list else 0.0
-    flesch = flesch_reading_ease(sentence_words)
-    readability_checked = word_count >= MIN_WORDS_TO_SCORE
+    flesch = flesch_reading_ease(sentence_words, pad_to=SHORT_TEXT_WORDS)
+    short_text = 0 < word_count < SHORT_TEXT_WORDS
 
     problems: list[Problem] = []
-    if readability_checked and flesch < min_flesch:
+    if word_count and flesch < min_flesch:
         problems.append(Problem(
             "readability",
             f"The reading ease score is {flesch:.0f}. It needs to be at least {min_flesch:g}. "
@@ -321,7 +333,7 @@ def check(text: str, *, min_flesch: float = 60, max_sentence_words: int = 25,
         passed=not problems, flesch=round(flesch, 1), average_sentence_words=round(average, 1),
         sentence_count=len(sentence_list), word_count=word_count, problems=tuple(problems),
         min_flesch=min_flesch, max_sentence_words=max_sentence_words,
-        max_average_words=max_average_words, readability_checked=readability_checked,
+        max_average_words=max_average_words, short_text=short_text,
     )
 
 
@@ -345,9 +357,9 @@ def render_report(report: Report) -> str:
         return "\n".join(lines)
     score = (f"Reading ease: {report.flesch:.0f} out of 100 ({describe_flesch(report.flesch)}). "
              f"It needs to be at least {report.min_flesch:g}.")
-    if not report.readability_checked:
-        score += (f" This text is too short to score fairly (under {MIN_WORDS_TO_SCORE} words), "
-                  f"so the score does not count.")
+    if report.short_text:
+        score += (f" (This text is short, so it is scored as if it went on to {SHORT_TEXT_WORDS} "
+                  f"words in everyday words: one long word does not sink it.)")
     lines.append(score)
     lines.append(f"Average sentence length: {report.average_sentence_words:.1f} words "
                  f"(at most {report.max_average_words:g}).")
