@@ -205,7 +205,7 @@ def vote(actor, motion: Motion, choice: str) -> Vote:
                      motion_id=motion.id, choice=audit.change(before, choice))
         return existing
     ballot = Vote(motion_id=motion.id, member_id=actor.id, choice=choice)
-    db.session.add(ballot)
+    motion.votes.append(ballot)
     db.session.flush()
     audit.record(actor, "criteria.voted", "criteria_vote", ballot.id, round_id=round.id, motion_id=motion.id,
                  choice=choice)
@@ -214,8 +214,8 @@ def vote(actor, motion: Motion, choice: str) -> Vote:
 
 def tally(motion: Motion) -> dict[str, int]:
     counts = dict.fromkeys(VOTE_CHOICES, 0)
-    for ballot in motion.votes:
-        counts[ballot.choice] += 1
+    counts.update(db.session.execute(select(Vote.choice, func.count()).where(Vote.motion_id == motion.id)
+                                     .group_by(Vote.choice)).all())
     return counts
 
 
