@@ -14,10 +14,11 @@ from workflows import STAGE_LABELS
 def register(app: Flask) -> None:
     from commission.accounts.views import bp as accounts_bp
     from commission.audit.views import bp as audit_bp
+    from commission.criteria.views import bp as criteria_bp
     from commission.home.views import bp as home_bp
     from commission.rounds.views import bp as rounds_bp
 
-    for bp in (accounts_bp, home_bp, rounds_bp, audit_bp):
+    for bp in (accounts_bp, home_bp, rounds_bp, audit_bp, criteria_bp):
         app.register_blueprint(bp)
 
     login_manager.login_view = "accounts.sign_in"
