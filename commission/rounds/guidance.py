@@ -2,8 +2,8 @@
 
 MEMBER_NEXT = {
     "draft": "The round is getting ready. Your facilitator will be in touch about the first meeting.",
-    "co_design": "The panel is choosing the criteria for this round. Come to the workshops and have your say.",
-    "open": "Organisations are sending in applications. There is nothing for you to do until they close.",
+    "co_design": "The panel is choosing what to look for in each application. Come to the workshops and have your say.",
+    "open": "Groups are applying for the money now. You have nothing to do until the closing date.",
     "eligibility": "Staff are checking applications against the published rules. Scoring starts after that.",
     "shortlisting": "The panel is scoring applications and choosing a shortlist.",
     "rest_after_shortlisting": "The panel is resting after shortlisting. Take a break: there is nothing to do.",
