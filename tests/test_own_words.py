@@ -19,26 +19,34 @@ BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "td", "th", "dt", "dd", "label", "l
 class VisibleText(HTMLParser):
     """The words a person reads in <main>: each block on its own line (as a reader meets it)."""
 
+    VOID = {"br", "hr", "img", "input", "meta", "link"}
+
     def __init__(self):
         super().__init__()
         self.depth = 0
         self.hidden = 0
+        self.open: list[tuple[str, bool]] = []  # each open tag, and whether it hides its words
         self.lines: list[str] = [""]
 
     def handle_starttag(self, tag, attrs):
         classes = dict(attrs).get("class") or ""
         if tag == "main":
             self.depth += 1
-        if tag in ("script", "style") or "govuk-visually-hidden" in classes:
-            self.hidden += 1
+        hides = tag in ("script", "style") or "govuk-visually-hidden" in classes
+        if tag not in self.VOID:
+            self.open.append((tag, hides))
+            self.hidden += hides
         if tag in BLOCKS:
             self.lines.append("")
 
     def handle_endtag(self, tag):
         if tag == "main":
             self.depth -= 1
-        if tag in ("script", "style"):
-            self.hidden -= 1
+        while self.open:
+            name, hides = self.open.pop()
+            self.hidden -= hides
+            if name == tag:
+                break
         if tag in BLOCKS:
             self.lines.append("")
 

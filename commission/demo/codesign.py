@@ -19,7 +19,7 @@ PROPOSALS = [
     (12, "Easy to get to",
      "People can get there and take part, whatever their health, money or where they live.",
      ["It does not say how people will get there or take part.",
-      "It is hard to reach for people without a car or with poor health.",
+      "People without a car or in poor health will find it hard to get there.",
       "Most people can get there, but some will find it hard.",
       "It is easy to reach and it helps with transport or other needs.",
       "Anyone can take part: it helps with transport, costs and any health needs."]),
