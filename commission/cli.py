@@ -13,6 +13,49 @@ from commission.extensions import db
 users_cli = AppGroup("users", help="Manage accounts.")
 audit_cli = AppGroup("audit", help="Check the audit trail.")
 workflows_cli = AppGroup("workflows", help="Look at the workflows a round can run.")
+programmes_cli = AppGroup("programmes", help="A programme's plain-English rules.")
+
+
+def _programme(programme_id: int):
+    from commission.programmes.models import Programme
+
+    programme = db.session.get(Programme, programme_id)
+    if programme is None:
+        fail(f"There is no programme with id {programme_id}.")
+    return programme
+
+
+@programmes_cli.command("add-jargon")
+@click.option("--programme", "programme_id", type=int, required=True, help="The programme's id.")
+@click.option("--term", required=True, help="The word or phrase to avoid.")
+@click.option("--plain", required=True, help="What to write instead.")
+def add_jargon(programme_id: int, term: str, plain: str):
+    """Add a word to this programme's jargon list, with its plain alternative."""
+    from commission.programmes import service
+
+    try:
+        service.add_jargon(None, _programme(programme_id), term, plain)
+    except RuleBroken as err:
+        db.session.rollback()
+        fail(str(err))
+    db.session.commit()
+    click.echo(f"Added: instead of '{term.strip().lower()}', write '{plain.strip()}'.")
+
+
+@programmes_cli.command("set-min-flesch")
+@click.option("--programme", "programme_id", type=int, required=True, help="The programme's id.")
+@click.argument("value", type=int)
+def set_min_flesch(programme_id: int, value: int):
+    """Set the lowest reading-ease score a published document may have."""
+    from commission.programmes import service
+
+    try:
+        service.set_min_flesch(None, _programme(programme_id), value)
+    except RuleBroken as err:
+        db.session.rollback()
+        fail(str(err))
+    db.session.commit()
+    click.echo(f"Documents in this programme now need a reading-ease score of at least {value}.")
 
 
 def fail(message: str, code: int = 1):
@@ -96,6 +139,6 @@ def register(app: Flask) -> None:
     from commission.demo.cli import demo
     from commission.plain_english.cli import plain_english_cli
 
-    for group in (users_cli, audit_cli, workflows_cli, plain_english_cli):
+    for group in (users_cli, audit_cli, workflows_cli, plain_english_cli, programmes_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo)

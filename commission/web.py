@@ -13,12 +13,14 @@ from workflows import STAGE_LABELS
 
 def register(app: Flask) -> None:
     from commission.accounts.views import bp as accounts_bp
+    from commission.applications.views import bp as applications_bp
     from commission.audit.views import bp as audit_bp
     from commission.criteria.views import bp as criteria_bp
+    from commission.documents.views import bp as documents_bp
     from commission.home.views import bp as home_bp
     from commission.rounds.views import bp as rounds_bp
 
-    for bp in (accounts_bp, home_bp, rounds_bp, audit_bp, criteria_bp):
+    for bp in (accounts_bp, home_bp, rounds_bp, audit_bp, criteria_bp, documents_bp, applications_bp):
         app.register_blueprint(bp)
 
     login_manager.login_view = "accounts.sign_in"
@@ -58,6 +60,11 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(405)
     def wrong_method(err):
         return _error(405, "That did not work", "This page cannot be used that way. Nothing was changed.")
+
+    @app.errorhandler(413)
+    def too_large(err):
+        return _error(413, "That file is too big", "Nothing was saved. Files can be up to 10 MB at most, "
+                      "and each round may take less. Make the file smaller and try again.")
 
     @app.errorhandler(429)
     def too_many(err):

@@ -30,6 +30,7 @@ TEST_CONFIG = {
     "REMEMBER_COOKIE_SECURE": False,
     "LOGIN_RATE_LIMIT": "1000 per minute",
     "PASSWORD_HASH_CHEAP_FOR_TESTS": True,
+    "REGISTER_RATE_LIMIT": "1000 per minute",
 }
 
 

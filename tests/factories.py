@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from commission import clock
 from commission.accounts import service as accounts
+from commission.applications import questions as application_form
 from commission.applications import service as applications
 from commission.applications.models import Application
 from commission.criteria import service as criteria
@@ -81,6 +82,9 @@ class World:
                     applicant, round, organisation=f"Group {i}", contact_name=applicant.name,
                     title=f"Project {i}", summary="We run a lunch club for older people.",
                     amount_requested_pence=10_000_00 * (i + 1), timescale_months=12, panel=round.panels[0])
+                answers = {q.id: "We do this every week." for q in application_form.questions_for(round)}
+                if answers:
+                    applications.update_draft(applicant, application, answers=answers)
                 applications.submit(applicant, application)
             clock.advance(timedelta(days=15))
         elif round.stage == "eligibility":

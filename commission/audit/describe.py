@@ -29,6 +29,22 @@ ACTIONS = {
     "criteria.vote_changed": "changed their vote on the criteria",
     "criteria.votes_counted": "counted the votes on the criteria",
     "criteria.adopted": "adopted a new version of the criteria",
+    "account.registered": "registered an applicant account",
+    "application.updated": "changed an application",
+    "application.withdrawn": "withdrew an application",
+    "application.attachment_added": "added a file to an application",
+    "application.attachment_removed": "removed a file from an application",
+    "application.eligibility_checked": "checked an application against the published rules",
+    "application_form.settings_changed": "changed the application form's settings",
+    "application_form.questions_prepared": "made the application questions from the adopted criteria",
+    "application_form.question_reworded": "changed how an application question is put",
+    "eligibility.rules_set": "published the eligibility rules",
+    "document.created": "wrote a new document",
+    "document.revised": "saved a new version of a document",
+    "document.published": "published a document",
+    "stage_estimates.set": "set the hours each stage takes",
+    "programme.jargon_added": "added a word to the programme's jargon list",
+    "programme.min_flesch_set": "changed the programme's reading-ease threshold",
 }
 
 
@@ -43,7 +59,9 @@ def describe(entry) -> str:
                 f"to {STAGE_LABELS.get(stage['after'], stage['after']).lower()}")
     else:
         text = entry.action.replace(".", ": ").replace("_", " ")
-    reason = details.get("reason")
+    reason = details.get("reason") or details.get("override_reason")
+    if details.get("override_reason"):
+        text = "published a document without passing the plain-English check"
     return f"{text}. Reason: {reason}" if reason else text
 
 
