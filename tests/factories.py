@@ -10,6 +10,7 @@ from commission.applications import questions as application_form
 from commission.applications import service as applications
 from commission.applications.models import Application
 from commission.criteria import service as criteria
+from commission.documents import service as documents
 from commission.extensions import db
 from commission.rounds import service as rounds
 from workflows import get_workflow
@@ -75,6 +76,10 @@ class World:
         if round.stage == "co_design":
             if criteria.current_version(round) is None:
                 self.adopt_criteria(round)
+            application_form.prepare_questions(f, round)
+            call = documents.create(f, round, "call_for_applications", "Call for applications",
+                                    "We give money to groups that help older people. Tell us what you want to do.")
+            documents.publish(f, call.versions[-1])
             rounds.set_closing_date(f, round, clock.now() + timedelta(days=14))
         elif round.stage == "open":
             for i, applicant in enumerate(round.applicants):

@@ -48,7 +48,6 @@ def open_round(world, *, attachments=False, max_mb=1, summary_words=150, answer_
         eligibility.set_eligibility_rules(round.facilitator, round, list(rules))
         db.session.commit()
     world.advance(round, "open")
-    form_setup.prepare_questions(round.facilitator, round)
     form_setup.change_settings(round.facilitator, round, allow_attachments=attachments,
                                max_attachment_bytes=max_mb * MB, summary_word_limit=summary_words,
                                answer_word_limit=answer_words)
@@ -459,7 +458,8 @@ def test_file_types_come_from_the_bytes_not_the_name():
 
 def test_the_facilitator_makes_one_plain_question_per_adopted_criterion(client, world, login, post):
     round = world.round()
-    world.advance(round, "open")
+    world.advance(round, "co_design")
+    world.adopt_criteria(round)
     login(round.facilitator)
     page = client.get(f"/rounds/{round.id}/application-form")
     assert page.status_code == 200 and "There are no questions yet." in page.text

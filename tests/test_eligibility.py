@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from commission.applications import eligibility, service
+from commission.applications.questions import questions_for
 from commission.applications.models import Application, EligibilityCheck, EligibilityRule
 from commission.applications.words import FieldProblem
 from commission.audit.models import AuditEntry
@@ -182,6 +183,7 @@ def test_eligibility_cannot_be_recorded_outside_the_eligibility_stage(client, wo
     application = service.create(early, round, organisation="Group", contact_name="Pat",
                                  title="Lunches", summary="Hot lunches.", amount_requested_pence=100_00,
                                  timescale_months=3)
+    service.update_draft(early, application, answers={q.id: "We cook lunch." for q in questions_for(round)})
     service.submit(early, application)
     db.session.commit()
     login(round.facilitator)

@@ -118,6 +118,9 @@ NOW = datetime(2026, 3, 5, 12, 0, tzinfo=timezone.utc)
     (g.two_panels, g.Facts(NOW, panel_sizes={"City": 3}), "This round needs two panels that must both agree"),
     (g.has_facilitator, g.Facts(NOW), "The round needs a facilitator before it can start."),
     (g.closing_date_set, g.Facts(NOW), "Set the closing date for applications before the round opens."),
+    (g.criteria_adopted, g.Facts(NOW), "The panel has not adopted its criteria yet."),
+    (g.form_ready, g.Facts(NOW), "The application form does not ask about the adopted criteria yet."),
+    (g.call_published, g.Facts(NOW), "Publish the call for applications"),
     (g.closing_date_set, g.Facts(NOW, applications_close_at=NOW - timedelta(days=1)),
      "The closing date for applications has already passed."),
     (g.applications_closed, g.Facts(NOW, applications_close_at=NOW + timedelta(days=2)),
@@ -136,8 +139,10 @@ def test_each_guard_gives_its_reason_and_allows_when_met(guard, facts, reason):
 
 def test_guards_allow_when_their_rule_is_met():
     met = g.Facts(NOW, panel_sizes={"A": 3, "B": 3}, facilitators=1, applications_close_at=NOW + timedelta(days=1),
-                  received=1, eligible=1, shortlisted=1, budget_pence=100, awarded_pence=100)
+                  received=1, eligible=1, shortlisted=1, budget_pence=100, awarded_pence=100, criteria_versions=1,
+                  questions_ready=True, call_published=True)
     for guard in (g.panels_ready, g.two_panels, g.has_facilitator, g.closing_date_set, g.has_applications,
+                  g.criteria_adopted, g.form_ready, g.call_published,
                   g.all_checked, g.some_eligible, g.some_shortlisted, g.all_decided, g.within_budget,
                   g.everyone_told):
         assert guard(None, met) is None, guard.__name__

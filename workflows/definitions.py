@@ -14,7 +14,7 @@ def _opening_steps(*start_guards) -> tuple[Step, ...]:
         Step("start_co_design", "draft", "co_design", "Start choosing the criteria",
              guards=(g.has_facilitator, g.panels_ready, *start_guards)),
         Step("open_applications", "co_design", "open", "Open the round for applications",
-             guards=(g.criteria_adopted, g.closing_date_set)),
+             guards=(g.criteria_adopted, g.form_ready, g.call_published, g.closing_date_set)),
         Step("start_eligibility", "open", "eligibility", "Close applications and check eligibility",
              guards=(g.applications_closed, g.has_applications)),
         Step("start_shortlisting", "eligibility", "shortlisting", "Start shortlisting",

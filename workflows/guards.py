@@ -21,6 +21,8 @@ class Facts:
     facilitators: int = 0
     applications_close_at: datetime | None = None
     criteria_versions: int = 0  # adopted versions of the criteria
+    questions_ready: bool = False  # the form asks about every criterion now adopted
+    call_published: bool = False  # applicants can read the call for applications
     received: int = 0          # sent in and not withdrawn
     unchecked: int = 0         # sent in, eligibility not recorded yet
     eligible: int = 0          # met the rules (whatever happened after)
@@ -62,6 +64,19 @@ def criteria_adopted(round, facts: Facts) -> str | None:
     if facts.criteria_versions < 1:
         return ("The panel has not adopted its criteria yet. Members need to propose criteria "
                 "and vote to adopt a set before applications can open.")
+    return None
+
+
+def form_ready(round, facts: Facts) -> str | None:
+    if not facts.questions_ready:
+        return ("The application form does not ask about the adopted criteria yet. "
+                "Make the questions from the criteria on the application form page.")
+    return None
+
+
+def call_published(round, facts: Facts) -> str | None:
+    if not facts.call_published:
+        return "Publish the call for applications, so that groups can read what the round is for."
     return None
 
 

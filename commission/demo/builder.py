@@ -15,9 +15,13 @@ from sqlalchemy import func, inspect, select
 from commission import clock
 from commission.accounts import service as accounts
 from commission.accounts.models import User
+from commission.applications import eligibility
+from commission.applications import questions as application_form
 from commission.applications import service as applications
+from commission.documents import service as documents
 from commission.criteria import service as criteria
 from commission.demo import codesign, content
+from commission.demo import documents as demo_documents
 from commission.errors import RuleBroken
 from commission.extensions import db
 from commission.programmes.models import Programme
@@ -29,11 +33,14 @@ PASSWORD = "commission-demo"
 REACHABLE = ("draft", "co_design", "open", "eligibility", "shortlisting")
 # The demo round starts this long ago, so its closing date and checks are in the past.
 HISTORY = timedelta(days=50)
+# application number -> (which published rule it does not meet, why)
 INELIGIBLE = {
-    7: "Your group is based outside the area this programme covers.",
-    18: "You asked for money to repay an existing loan. The published rules say we cannot fund that.",
-    26: "Your group has been running for less than a year. The rules ask for at least one year.",
+    7: (0, "Your group is based just outside the area this programme covers."),
+    18: (1, "You asked for money to pay off a loan. The rules say we cannot fund that."),
+    26: (2, "Your group started six months ago. The rules ask for at least one year."),
 }
+ANSWER = ("We will reach people through the GP surgery, the library and the church. "
+          "Older people in our group plan the sessions and choose what we do.")
 
 
 @dataclass
@@ -76,6 +83,7 @@ def build(*, reset: bool, to_stage: str) -> Cast:
             panels.append(panel)
             for member in members:
                 rounds.add_person(cast.facilitator, round, member, "member", panel)
+        _prepare_documents(cast)
         if target == 0:
             rounds.set_closing_date(cast.facilitator, round, clock.now() + HISTORY + timedelta(days=28))
             return cast
@@ -90,6 +98,7 @@ def build(*, reset: bool, to_stage: str) -> Cast:
             return cast
         clock.advance(timedelta(hours=2))
         criteria.count(cast.facilitator, motion)
+        application_form.prepare_questions(cast.facilitator, round)
         rounds.take_step(cast.facilitator, round, "open_applications")
         for number, (applicant, data) in enumerate(zip(cast.applicants, content.APPLICATIONS), start=1):
             clock.advance(timedelta(hours=15))
@@ -98,6 +107,8 @@ def build(*, reset: bool, to_stage: str) -> Cast:
                 title=data["title"], summary=data["summary"], amount_requested_pence=data["amount_pence"],
                 timescale_months=data["timescale_months"], panel=panels[data["panel"]])
             if target > 2 or number % 3:
+                applications.update_draft(applicant, application, answers={
+                    q.id: ANSWER for q in application_form.questions_for(round)})
                 applications.submit(applicant, application)
         if target == 2:
             return cast
@@ -105,13 +116,30 @@ def build(*, reset: bool, to_stage: str) -> Cast:
             rounds.take_step(cast.facilitator, round, "start_eligibility")
             if target == 3:
                 return cast
+            rules = eligibility.rules_for(round)
             for number, application in enumerate(sorted(round_applications(round), key=lambda a: a.id), start=1):
                 clock.advance(timedelta(minutes=20))
-                applications.record_eligibility(cast.facilitator, application, number not in INELIGIBLE,
-                                                INELIGIBLE.get(number))
+                unmet, why = INELIGIBLE.get(number, (None, None))
+                eligibility.record_checks(cast.facilitator, application, {
+                    rule.id: (False, why) if index == unmet else (True, None) for index, rule in enumerate(rules)})
             clock.advance(timedelta(days=2))
             rounds.take_step(cast.facilitator, round, "start_shortlisting")
     return cast
+
+
+def _prepare_documents(cast: Cast) -> None:
+    """Before the round starts: the rules, the hours each stage takes, and what people read."""
+    round, facilitator = cast.round, cast.facilitator
+    eligibility.set_eligibility_rules(facilitator, round, demo_documents.ELIGIBILITY_RULES)
+    documents.set_stage_estimates(facilitator, round, demo_documents.STAGE_HOURS)
+    made = [documents.generate_time_commitment(facilitator, round)]
+    for kind, title, text in (("call_for_applications", "Apply for money to help older people", demo_documents.CALL),
+                              ("applicant_guidance", "Help with your application", demo_documents.GUIDANCE),
+                              ("eligibility_rules", "Who can apply", demo_documents.RULES_DOCUMENT),
+                              ("panel_pack", "Your panel pack", demo_documents.PANEL_PACK)):
+        made.append(documents.create(facilitator, round, kind, title, text))
+    for document in made:
+        documents.publish(facilitator, document.versions[-1])
 
 
 def _co_design(cast: Cast):

@@ -14,7 +14,9 @@ from commission import clock
 from commission.accounts.models import Role, User
 from commission.applications.models import Application, ApplicationStatus as S
 from commission.audit import service as audit
-from commission.criteria.models import CriteriaVersion
+from commission.applications.models import Question
+from commission.criteria.models import Criterion, CriteriaVersion
+from commission.documents.models import Document, DocumentVersion
 from commission.errors import NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.programmes.models import Programme
@@ -177,9 +179,27 @@ def facts(round: Round) -> Facts:
     adopted = db.session.scalar(select(func.count()).select_from(CriteriaVersion).where(
         CriteriaVersion.round_id == round.id))
     return Facts(now=clock.now(), panel_sizes=sizes, facilitators=facilitators, criteria_versions=adopted,
+                 questions_ready=_questions_ready(round), call_published=_call_published(round),
                  applications_close_at=round.applications_close_at, received=received, unchecked=unchecked,
                  eligible=eligible, shortlisted=short, undecided=undecided, awarded_pence=awarded,
                  budget_pence=round.budget_pence, untold=untold)
+
+
+def _questions_ready(round: Round) -> bool:
+    """Every criterion of the newest adopted version has its question on the form."""
+    newest = db.session.scalar(select(CriteriaVersion.id).where(CriteriaVersion.round_id == round.id)
+                               .order_by(CriteriaVersion.number.desc()).limit(1))
+    if newest is None:
+        return False
+    wanted = set(db.session.scalars(select(Criterion.id).where(Criterion.version_id == newest)))
+    asked = set(db.session.scalars(select(Question.criterion_id).where(Question.round_id == round.id)))
+    return bool(wanted) and wanted <= asked
+
+
+def _call_published(round: Round) -> bool:
+    return db.session.scalar(select(func.count()).select_from(DocumentVersion).join(Document).where(
+        Document.round_id == round.id, Document.kind == "call_for_applications",
+        DocumentVersion.published_at.is_not(None))) > 0
 
 
 @dataclass(frozen=True)

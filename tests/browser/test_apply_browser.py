@@ -10,7 +10,6 @@ from commission.accounts.models import User
 from commission.criteria import service as criteria
 from commission.demo import content
 from commission.extensions import db
-from commission.rounds import service as rounds
 from commission.rounds.models import Round
 from tests.browser.conftest import serve_demo
 
@@ -20,13 +19,12 @@ ROUND = content.ROUND["name"]
 
 @pytest.fixture
 def opening_server(tmp_path):
-    """The demo round just opened for applications: criteria adopted, no application sent in yet."""
+    """The demo round with its criteria just adopted: the form has no questions, so it cannot open yet."""
     with serve_demo(tmp_path / "demo.db", "co_design") as server:
         with server.app.app_context():
             round = db.session.get(Round, 1)
             facilitator = db.session.scalar(select(User).where(User.email == FACILITATOR))
             criteria.count(facilitator, criteria.open_motion(round))
-            rounds.take_step(facilitator, round, "open_applications")
             db.session.commit()
             db.session.remove()
         yield server
@@ -35,6 +33,8 @@ def opening_server(tmp_path):
 def test_a_new_organisation_registers_and_sends_in_an_application(page, opening_server, sign_in, axe_check):
     server = opening_server
     sign_in(server, FACILITATOR)
+    page.goto(f"{server.url}/rounds/1")
+    expect(page.get_by_text("The application form does not ask about the adopted criteria yet.")).to_be_visible()
     page.goto(f"{server.url}/rounds/1/application-form")
     expect(page.get_by_role("heading", name="The application form")).to_be_visible()
     axe_check("application form set-up page")
@@ -42,6 +42,9 @@ def test_a_new_organisation_registers_and_sends_in_an_application(page, opening_
     expect(page.get_by_text("The questions are ready.")).to_be_visible()
     expect(page.get_by_role("heading", name="Question 1", exact=True)).to_be_visible()
     axe_check("application form set-up page with questions")
+    page.goto(f"{server.url}/rounds/1")
+    page.get_by_role("button", name="Open the round for applications").click()
+    expect(page.get_by_text("The round has moved on.")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     page.goto(f"{server.url}/register")
@@ -107,11 +110,15 @@ def test_the_facilitator_checks_eligibility_and_the_applicant_reads_why(page, el
     page.get_by_role("link", name=title).click()
     expect(page.get_by_role("heading", name=title)).to_be_visible()
     axe_check("eligibility check page")
-    page.get_by_label("No", exact=True).check()
+    def rule(number):
+        return page.get_by_role("group", name=re.compile(f"^Rule {number}:"))
+    rule(1).get_by_label("Does not meet this rule").check()
+    rule(2).get_by_label("Meets this rule").check()
+    rule(3).get_by_label("Meets this rule").check()
     page.get_by_role("button", name="Save the eligibility check").click()
-    expect(page.get_by_role("link", name=re.compile("Say which published rule"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("rule 1"))).to_be_visible()
     axe_check("eligibility check page with an error")
-    page.get_by_label("If not, say which rule it does not meet and why").fill(
+    page.get_by_label("If the application does not meet rule 1, say why").fill(
         "Your group is based outside the area this programme covers.")
     page.get_by_role("button", name="Save the eligibility check").click()
     expect(page.get_by_text(f"The eligibility check for ‘{title}’ is saved.")).to_be_visible()

@@ -43,7 +43,8 @@ def test_member_votes_comments_and_the_facilitator_counts(page, codesign_server,
     expect(page.get_by_text("In use")).to_be_visible()
     axe_check("criteria page after adoption")
     page.goto(f"{codesign_server.url}/rounds/1")
-    expect(page.get_by_role("button", name="Open the round for applications")).to_be_visible()
+    expect(page.get_by_text("The panel has not adopted its criteria yet.")).to_have_count(0)
+    expect(page.get_by_text("The application form does not ask about the adopted criteria yet.")).to_be_visible()
 
 
 def test_member_proposes_a_criterion_with_the_keyboard(page, codesign_server, sign_in, axe_check):
