@@ -94,7 +94,7 @@ def test_facilitator_writes_a_plain_document_and_publishes_it(client, world, log
     login(round.facilitator)
     assert client.get(f"/rounds/{round.id}/documents").status_code == 200
     form = client.get(f"/rounds/{round.id}/documents/new")
-    assert form.status_code == 200 and "Call for applications" in form.text and "Time commitment" in form.text
+    assert form.status_code == 200 and "Call for applications" in form.text and "The time it takes" in form.text
 
     document = new_document(post, round)
     version = document.newest

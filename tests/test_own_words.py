@@ -5,7 +5,11 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
+from commission.accounts.models import User
+from commission.applications import service
 from commission.criteria.models import Proposal
+from commission.documents import service as documents
+from commission.rounds.models import Round
 from commission.demo import content
 from commission.demo.builder import PASSWORD
 from commission.extensions import db
@@ -89,12 +93,33 @@ def test_every_page_a_panel_member_reads_is_plain_english(app, client, stage):
         assert_plain(client, path)
     if stage == "co_design":
         assert_plain(client, "/rounds/1/criteria/vote/new")
+    assert_plain(client, "/rounds/1/documents")
+    for document in documents.readable_documents(member(), db.session.get(Round, 1)):
+        assert_plain(client, f"/rounds/1/documents/{document.id}/read")
 
 
-def test_every_page_an_applicant_reads_is_plain_english(app, client):
-    assert app.test_cli_runner().invoke(args=["demo", "--to", "open"]).exit_code == 0
-    sign_in(client, content.APPLICATIONS[0]["contact_email"])
-    assert_plain(client, "/")
+def member():
+    return db.session.scalar(select(User).where(User.email == content.PANELS[0]["members"][0]["email"]))
+
+
+@pytest.mark.parametrize("stage", ["open", "shortlisting"])
+def test_every_page_an_applicant_reads_is_plain_english(app, client, stage):
+    assert app.test_cli_runner().invoke(args=["demo", "--to", stage]).exit_code == 0
+    assert_plain(client, "/register")
+    # The seventh demo application does not meet a rule: its applicant reads why.
+    email = content.APPLICATIONS[6]["contact_email"]
+    sign_in(client, email)
+    applicant = db.session.scalar(select(User).where(User.email == email))
+    application = service.for_applicant(applicant)[0]
+    paths = ["/", "/applications", "/rounds/1/documents", f"/applications/{application.id}"]
+    paths += [f"/rounds/1/documents/{d.id}/read" for d in documents.readable_documents(applicant,
+                                                                                         application.round)]
+    if stage == "open":
+        paths.append("/rounds/1/apply")
+    else:
+        paths.append(f"/applications/{application.id}/result")
+    for path in paths:
+        assert_plain(client, path)
 
 
 def test_visible_text_reads_blocks_and_skips_hidden_words():

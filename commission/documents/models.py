@@ -15,12 +15,12 @@ from commission.types import UTCDateTime
 
 KINDS = {
     "call_for_applications": "Call for applications",
-    "applicant_guidance": "Guidance for applicants",
-    "eligibility_rules": "Eligibility rules",
+    "applicant_guidance": "Help with applying",
+    "eligibility_rules": "Who can apply",
     "panel_pack": "Panel pack",
     "interview_questions": "Interview questions",
     "feedback_letter": "Feedback letter",
-    "time_commitment": "Time commitment",
+    "time_commitment": "The time it takes",
 }
 # What an applicant organisation may read (the rest is for the panel and the funder).
 APPLICANT_KINDS = ("call_for_applications", "applicant_guidance", "eligibility_rules")
