@@ -19,10 +19,10 @@ from commission.accounts.models import User
 from commission.applications import eligibility, questions as form_setup, service
 from commission.applications.files import identify, sniff
 from commission.applications.models import (ApplicantOrganisation, Answer, Application, Attachment, Question)
-from commission.applications.words import FieldProblem, count_words, word_limit_problem
+from commission.applications.words import count_words, word_limit_problem
 from commission.audit import service as audit
 from commission.audit.models import AuditEntry
-from commission.errors import NotAllowed, RuleBroken
+from commission.errors import FieldProblem, NotAllowed, RuleBroken
 from commission.extensions import db
 from tests.conftest import csrf_token
 

@@ -9,9 +9,8 @@ from sqlalchemy import func, select
 from commission.applications import eligibility, service
 from commission.applications.questions import questions_for
 from commission.applications.models import Application, EligibilityCheck, EligibilityRule
-from commission.applications.words import FieldProblem
 from commission.audit.models import AuditEntry
-from commission.errors import NotAllowed, RuleBroken
+from commission.errors import FieldProblem, NotAllowed, RuleBroken
 from commission.extensions import db
 
 RULES = ("Your group must be based in Greater Manchester.",

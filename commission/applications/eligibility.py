@@ -11,9 +11,8 @@ from sqlalchemy import delete, select
 from commission.applications import policy
 from commission.applications.models import Application, ApplicationStatus as S, EligibilityCheck, EligibilityRule
 from commission.applications.questions import plain_english
-from commission.applications.words import FieldProblem
 from commission.audit import service as audit
-from commission.errors import NotAllowed, RuleBroken
+from commission.errors import FieldProblem, NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.rounds.models import Round
 

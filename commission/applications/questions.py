@@ -11,10 +11,9 @@ from sqlalchemy import delete, func, select
 from commission.applications import policy
 from commission.applications.models import (LARGEST_ATTACHMENT_BYTES, Answer, Application, ApplicationSettings,
                                             Question)
-from commission.applications.words import FieldProblem
 from commission.audit import service as audit
 from commission.criteria import service as criteria
-from commission.errors import NotAllowed, RuleBroken
+from commission.errors import FieldProblem, NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.plain_english.check import Report, check as plain_english_check
 from commission.programmes.service import plain_english_rules

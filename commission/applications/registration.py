@@ -4,9 +4,8 @@ from __future__ import annotations
 from commission.accounts import service as accounts
 from commission.accounts.models import User
 from commission.applications.models import ApplicantOrganisation
-from commission.applications.words import FieldProblem
 from commission.audit import service as audit
-from commission.errors import RuleBroken
+from commission.errors import FieldProblem, RuleBroken
 from commission.extensions import db
 
 NAME_MAX_CHARS = 200

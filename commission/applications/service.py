@@ -15,9 +15,9 @@ from commission.applications.eligibility import record_checks, record_eligibilit
 from commission.applications.files import clean_filename, describe_size, identify
 from commission.applications.models import Answer, Application, ApplicationStatus as S, Attachment
 from commission.applications.questions import questions_for, settings_for
-from commission.applications.words import FieldProblem, count_words, word_limit_problem
+from commission.applications.words import count_words, word_limit_problem
 from commission.audit import service as audit
-from commission.errors import NotAllowed, RuleBroken
+from commission.errors import FieldProblem, NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.rounds.models import Panel, Round
 

@@ -8,20 +8,15 @@ from flask_login import current_user, login_required
 from commission.applications import eligibility, forms, policy, questions as form_setup
 from commission.applications.models import MEGABYTE, Application, Question
 from commission.applications.views import bp, error_list, show_problems
-from commission.applications.words import FieldProblem
-from commission.errors import NotAllowed, RuleBroken
+from commission.errors import FieldProblem, NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.rounds import policy as round_policy
+from commission.rounds.lookup import round_or_404
 from commission.rounds.models import Round
 
 
 def _managed_round(round_id: int) -> Round:
-    round = db.session.get(Round, round_id)
-    if round is None or not round_policy.can_view_round(current_user, round):
-        abort(404)
-    if not policy.can_set_up_form(current_user, round):
-        abort(403)
-    return round
+    return round_or_404(round_id, may_change=policy.can_set_up_form)
 
 
 def _setup_page(round: Round, *, settings_form=None, rules_form=None, question_forms=None, leftover=(),

@@ -9,9 +9,8 @@ from flask_login import current_user, login_required, login_user
 
 from commission.applications import eligibility, forms, policy, questions as form_setup, registration, service
 from commission.applications.models import Application, Attachment
-from commission.applications.words import FieldProblem
 from commission.documents import service as documents
-from commission.errors import NotAllowed, RuleBroken
+from commission.errors import FieldProblem, NotAllowed, RuleBroken
 from commission.extensions import db, limiter
 from commission.rounds.models import Round
 

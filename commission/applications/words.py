@@ -1,19 +1,6 @@
 """Counting words the way a person would, and saying plainly when there are too many."""
 from __future__ import annotations
 
-from commission.errors import RuleBroken
-
-
-class FieldProblem(RuleBroken):
-    """Broken rules about boxes on a form, by box, so the page can show each beside its box."""
-
-    def __init__(self, fields: dict[str, str]):
-        super().__init__(" ".join(fields.values()))
-        self.fields = dict(fields)
-
-    @classmethod
-    def one(cls, field: str, message: str) -> FieldProblem:
-        return cls({field: message})
 
 
 def count_words(text: str | None) -> int:

@@ -11,16 +11,14 @@ from commission.criteria.models import COMBINATIONS, VOTE_CHOICES, Motion, Propo
 from commission.errors import NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.rounds import policy
+from commission.rounds.lookup import round_or_404
 from commission.rounds.models import Round
 
 bp = Blueprint("criteria", __name__, url_prefix="/rounds/<int:round_id>/criteria")
 
 
 def _round(round_id: int) -> Round:
-    round = db.session.get(Round, round_id)
-    if round is None or not policy.can_view_round(current_user, round):
-        abort(404)
-    return round
+    return round_or_404(round_id)
 
 
 def _proposal(round: Round, proposal_id: int) -> Proposal:

@@ -17,7 +17,7 @@ from commission.audit import service as audit
 from commission.documents import policy
 from commission.documents.models import KINDS, MAX_STAGE_HOURS, Document, DocumentVersion, StageEstimate
 from commission.documents.render import plain_text
-from commission.errors import NotAllowed, RuleBroken
+from commission.errors import FieldProblem, NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.programmes.service import plain_english_rules
 from commission.plain_english import Report, check as plain_english_check
@@ -34,14 +34,6 @@ REASON_MAX = 2_000
 # The stages in which panel members do the work, in the order they come.
 WORK_STAGES = ("co_design", "shortlisting", "interviews", "deciding")
 TIME_COMMITMENT_TITLE = "How much time the panel takes"
-
-
-class FieldProblem(RuleBroken):
-    """A broken rule about one thing a person typed, so the page can show it by that box."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 def min_flesch_for(round: Round) -> float:
@@ -64,9 +56,9 @@ def _require_open(round: Round) -> None:
 def _clean_markdown(markdown: str | None) -> str:
     text = (markdown or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
-        raise FieldProblem("markdown", "Write the document before saving it.")
+        raise FieldProblem.one("markdown", "Write the document before saving it.")
     if len(text) > MARKDOWN_MAX:
-        raise FieldProblem("markdown", f"Keep the document to {MARKDOWN_MAX:,} characters or fewer. "
+        raise FieldProblem.one("markdown", f"Keep the document to {MARKDOWN_MAX:,} characters or fewer. "
                                        f"Split it into two documents if you need more.")
     return text
 
@@ -130,15 +122,15 @@ def create(actor, round: Round, kind: str, title: str, markdown: str) -> Documen
     _require_writer(actor, round)
     _require_open(round)
     if kind not in KINDS:
-        raise FieldProblem("kind", "Choose what kind of document this is.")
+        raise FieldProblem.one("kind", "Choose what kind of document this is.")
     title = " ".join((title or "").split())
     if not title:
-        raise FieldProblem("title", "Give the document a title.")
+        raise FieldProblem.one("title", "Give the document a title.")
     if len(title) > TITLE_MAX:
-        raise FieldProblem("title", f"Keep the title to {TITLE_MAX} characters or fewer.")
+        raise FieldProblem.one("title", f"Keep the title to {TITLE_MAX} characters or fewer.")
     markdown = _clean_markdown(markdown)
     if kind == "time_commitment" and time_commitment_document(round) is not None:
-        raise FieldProblem("kind", "This round already has a time commitment document. Change that one instead.")
+        raise FieldProblem.one("kind", "This round already has a time commitment document. Change that one instead.")
     document = Document(round_id=round.id, kind=kind, title=title, created_at=clock.now())
     db.session.add(document)
     db.session.flush()
@@ -157,7 +149,7 @@ def revise(actor, document: Document, markdown: str) -> DocumentVersion:
     markdown = _clean_markdown(markdown)
     before = document.newest
     if markdown == before.markdown:
-        raise FieldProblem("markdown", f"This is the same as version {before.number}, so there is nothing new "
+        raise FieldProblem.one("markdown", f"This is the same as version {before.number}, so there is nothing new "
                                        f"to save.")
     version = _add_version(actor, document, markdown)
     audit.record(actor, "document.revised", "document", document.id, round_id=round.id,
@@ -182,10 +174,10 @@ def publish(actor, version: DocumentVersion, override_reason: str | None = None)
     if report.passed:
         reason = None  # nothing to explain
     elif reason is None:
-        raise FieldProblem("override_reason", "This document does not pass the plain-English check. Change it, or "
+        raise FieldProblem.one("override_reason", "This document does not pass the plain-English check. Change it, or "
                                               "say why it should be published as it is.")
     elif len(reason) > REASON_MAX:
-        raise FieldProblem("override_reason", f"Keep the reason to {REASON_MAX:,} characters or fewer.")
+        raise FieldProblem.one("override_reason", f"Keep the reason to {REASON_MAX:,} characters or fewer.")
     version.published_at = clock.now()
     version.published_by_id = audit.Actor.of(actor).id
     version.override_reason = reason
@@ -237,7 +229,7 @@ def set_stage_estimates(actor, round: Round, hours: dict[str, int]) -> dict[str,
         raise RuleBroken(f"Panel members do no work in a stage called {', '.join(sorted(unknown))} in this round.")
     for stage, value in hours.items():
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_STAGE_HOURS:
-            raise FieldProblem(stage, f"The hours for {STAGE_LABELS[stage].lower()} must be a whole number "
+            raise FieldProblem.one(stage, f"The hours for {STAGE_LABELS[stage].lower()} must be a whole number "
                                       f"from 0 to {MAX_STAGE_HOURS}.")
     before = stage_estimates(round)
     for stage, value in hours.items():

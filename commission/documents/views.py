@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 from commission.documents import forms, policy, service
 from commission.documents.models import KINDS, Document
 from commission.documents.render import to_html
-from commission.errors import NotAllowed, RuleBroken
+from commission.errors import FieldProblem, NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.rounds import policy as round_policy
+from commission.rounds.lookup import round_or_404
 from commission.rounds.models import Round
 from workflows import STAGE_LABELS
 
@@ -17,13 +18,8 @@ bp = Blueprint("documents", __name__)
 
 
 def _round(round_id: int, *, write: bool = False) -> Round:
-    round = db.session.get(Round, round_id)
-    # Not yours looks the same as not there: nobody learns which rounds exist.
-    if round is None or not policy.can_list_documents(current_user, round):
-        abort(404)
-    if write and not policy.can_write_documents(current_user, round):
-        abort(403)
-    return round
+    return round_or_404(round_id, may_see=policy.can_list_documents,
+                        may_change=policy.can_write_documents if write else None)
 
 
 def _document(round: Round, document_id: int) -> Document:
@@ -39,7 +35,7 @@ def _refused(err: RuleBroken, errors_page, fallback: str):
     db.session.rollback()
     if isinstance(err, NotAllowed):
         abort(403)
-    if isinstance(err, service.FieldProblem):
+    if isinstance(err, FieldProblem):
         return errors_page({err.field: str(err)})
     flash(str(err), "error")
     return redirect(fallback, 303)
@@ -201,8 +197,8 @@ def make_time_commitment(round_id: int):
         service.set_stage_estimates(current_user, round, hours)
         document = service.generate_time_commitment(current_user, round)
     except RuleBroken as err:
-        if isinstance(err, service.FieldProblem) and err.field in stages:
-            err = service.FieldProblem(f"hours-{err.field}", str(err))
+        if isinstance(err, FieldProblem) and err.field in stages:
+            err = FieldProblem.one(f"hours-{err.field}", str(err))
         return _refused(err, lambda errors: _estimates_page(db.session.get(Round, round_id), errors, 400, typed),
                         url_for(".time_commitment", round_id=round_id))
     db.session.commit()

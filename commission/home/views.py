@@ -1,6 +1,6 @@
 """Each person's home page: what they need to do next."""
 from flask import Blueprint, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from commission.accounts.models import User

@@ -6,6 +6,7 @@ from commission.extensions import db
 from commission.rounds import policy, service
 from commission.rounds.forms import ReasonForm
 from commission.rounds.guidance import MEMBER_NEXT
+from commission.rounds.lookup import round_or_404
 from commission.rounds.models import Round
 from workflows import get_workflow
 from workflows.model import PAUSED
@@ -14,13 +15,7 @@ bp = Blueprint("rounds", __name__, url_prefix="/rounds")
 
 
 def _round_for(user, round_id: int, *, manage: bool = False) -> Round:
-    round = db.session.get(Round, round_id)
-    # Not yours looks the same as not there: nobody learns which rounds exist.
-    if round is None or not policy.can_view_round(user, round):
-        abort(404)
-    if manage and not policy.can_manage_round(user, round):
-        abort(403)
-    return round
+    return round_or_404(round_id, may_change=policy.can_manage_round if manage else None)
 
 
 @bp.get("/<int:round_id>")
