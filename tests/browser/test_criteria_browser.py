@@ -64,6 +64,22 @@ def test_member_proposes_a_criterion_with_the_keyboard(page, codesign_server, si
     expect(page.get_by_role("link", name="Friendly and welcoming")).to_be_visible()
 
 
+def test_the_form_to_put_criteria_to_the_vote_is_accessible(page, codesign_server, sign_in, axe_check):
+    sign_in(codesign_server, FIRST_MEMBER)
+    page.goto(f"{codesign_server.url}/rounds/1/criteria")
+    page.get_by_role("button", name="Withdraw this vote").click()  # the demo's first member moved it
+    expect(page.get_by_text("You withdrew the vote.")).to_be_visible()
+    page.get_by_role("link", name="Put criteria to the vote").click()
+    axe_check("put criteria to the vote")
+    page.get_by_role("button", name="Put this to the vote").click()
+    expect(page.get_by_role("link", name="Choose at least one proposal to put to the vote.")).to_be_visible()
+    axe_check("put criteria to the vote, with an error")
+    page.get_by_role("checkbox", name="Led by older people").check()
+    page.get_by_label("Weight for 'Led by older people'").fill("2")
+    page.get_by_role("button", name="Put this to the vote").click()
+    expect(page.get_by_text("The criteria are now up for the panel's vote.")).to_be_visible()
+
+
 def test_a_missing_title_is_explained_on_the_form(page, codesign_server, sign_in, axe_check):
     sign_in(codesign_server, FIRST_MEMBER)
     page.goto(f"{codesign_server.url}/rounds/1/criteria/propose")
