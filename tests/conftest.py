@@ -145,3 +145,32 @@ def post(client):
     def send(url: str, data: dict | None = None, token_from: str = "/", **kwargs):
         return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client, token_from)}, **kwargs)
     return send
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __len__(self):
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as q: ...` then `len(q)`: the SQL statements the block ran."""
+    import contextlib
+
+    from sqlalchemy import event
+
+    @contextlib.contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def record(conn, cursor, statement, *args):
+            counter.statements.append(statement)
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    return counting
