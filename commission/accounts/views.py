@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -52,8 +54,11 @@ def sign_out():
 
 
 def _safe_next() -> str | None:
+    """Only a path on this site: never an address that sends the person elsewhere."""
     target = request.args.get("next", "")
-    # Only paths on this site: never an address that sends the person elsewhere.
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target) or "\\" in target:
+        return None  # browsers drop tabs and line breaks, which can turn "/\t/x" into "//x"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -31,7 +31,8 @@ def pence_to_pounds(pence: int | None) -> str:
 
 def whole_number(text: str | None) -> int | None:
     text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 7 else None
+    # Only 0-9: str.isdigit() also accepts characters such as "²", which int() refuses.
+    return int(text) if re.fullmatch(r"[0-9]{1,6}", text) else None
 
 
 class RegisterForm(FlaskForm):

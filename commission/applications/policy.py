@@ -33,7 +33,8 @@ def can_read_application(user, application: Application) -> bool:
     published rules). Panel members read applications through scoring, with their conflicts."""
     if owns(user, application):
         return True
-    return application.status != S.draft.value and round_policy.can_manage_round(user, application.round)
+    # Sent in at some point: a draft withdrawn before sending was never the round's to read.
+    return application.submitted_at is not None and round_policy.can_manage_round(user, application.round)
 
 
 def can_edit_application(user, application: Application) -> bool:

@@ -118,6 +118,11 @@ def update_draft(applicant, application: Application, *, answers: dict[int, str]
         values = {}
     problems.update({f"answer_{qid}": p for qid, text in answers.items()
                      if (p := _answer_problem(questions[qid], text))})
+    if application.status == S.submitted.value:
+        # Sent in means complete: an edit may change an answer but not take one away.
+        problems.update({f"answer_{qid}": f"Question {questions[qid].position} needs an answer: your application "
+                                          f"is already sent in."
+                         for qid, text in answers.items() if not text and f"answer_{qid}" not in problems})
     if problems:
         raise FieldProblem(problems)
 
@@ -204,7 +209,10 @@ def withdraw(applicant, application: Application, reason: str | None = None) -> 
     application.withdrawal_reason = reason
     db.session.flush()
     audit.record(applicant, "application.withdrawn", "application", application.id, round_id=application.round_id,
-                 status=audit.change(before, S.withdrawn.value), reason=reason)
+                 status=audit.change(before, S.withdrawn.value),
+                 # The applicant's own words may name people: they stay on the application, which can
+                 # be erased, never in the trail, which cannot.
+                 reason_given=reason is not None)
 
 
 def upload_read_limit(application: Application) -> int:

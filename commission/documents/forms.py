@@ -2,6 +2,8 @@
 their plain-English messages live in the service."""
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
@@ -40,7 +42,7 @@ def typed_hours(formdata, stages: list[str]) -> tuple[dict[str, int], dict[str, 
         typed[stage] = value
         if not value:  # an empty box: no panel work in that stage
             hours[stage] = 0
-        elif value.isdigit():
+        elif re.fullmatch(r"[0-9]{1,4}", value):
             hours[stage] = int(value)
         else:
             wrong[stage] = "Enter the hours as a whole number, like 6."

@@ -61,7 +61,7 @@ def sanitise(html: str) -> str:
     """Keep only the allow-listed tags, attributes and link schemes; add GOV.UK classes."""
     return nh3.clean(
         html, tags=TAGS, clean_content_tags=DROP_WITH_CONTENT, attributes=ATTRIBUTES,
-        url_schemes=URL_SCHEMES, url_relative="deny", link_rel="noopener noreferrer",
+        url_schemes=URL_SCHEMES, url_relative="pass_through", link_rel="noopener noreferrer",
         set_tag_attribute_values={tag: {"class": classes} for tag, classes in GOVUK_CLASSES.items()},
     )
 
