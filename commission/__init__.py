@@ -72,5 +72,6 @@ def _register_models() -> None:
     from commission.audit import models as _au  # noqa: F401
     from commission.criteria import models as _c  # noqa: F401
     from commission.documents import models as _d  # noqa: F401
+    from commission.panels import models as _pa  # noqa: F401
     from commission.programmes import models as _p  # noqa: F401
     from commission.rounds import models as _r  # noqa: F401

@@ -18,9 +18,10 @@ def register(app: Flask) -> None:
     from commission.criteria.views import bp as criteria_bp
     from commission.documents.views import bp as documents_bp
     from commission.home.views import bp as home_bp
+    from commission.panels.views import bp as panels_bp
     from commission.rounds.views import bp as rounds_bp
 
-    for bp in (accounts_bp, home_bp, rounds_bp, audit_bp, criteria_bp, documents_bp, applications_bp):
+    for bp in (accounts_bp, home_bp, rounds_bp, audit_bp, criteria_bp, documents_bp, applications_bp, panels_bp):
         app.register_blueprint(bp)
 
     login_manager.login_view = "accounts.sign_in"

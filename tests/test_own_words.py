@@ -9,6 +9,7 @@ from commission.accounts.models import User
 from commission.applications import service
 from commission.criteria.models import Proposal
 from commission.documents import service as documents
+from commission.panels import policy as panel_policy
 from commission.rounds.models import Round
 from commission.demo import content
 from commission.demo.builder import PASSWORD
@@ -79,7 +80,7 @@ def assert_plain(client, path):
     assert report.passed, f"{path}:\n{render_report(report)}"
 
 
-@pytest.mark.parametrize("stage", ["co_design", "open"])
+@pytest.mark.parametrize("stage", ["co_design", "open", "shortlisting"])
 def test_every_page_a_panel_member_reads_is_plain_english(app, client, stage):
     assert app.test_cli_runner().invoke(args=["demo", "--to", stage]).exit_code == 0
     assert_plain(client, "/sign-in")
@@ -93,6 +94,11 @@ def test_every_page_a_panel_member_reads_is_plain_english(app, client, stage):
         assert_plain(client, path)
     if stage == "co_design":
         assert_plain(client, "/rounds/1/criteria/vote/new")
+    if stage == "shortlisting":
+        assert_plain(client, "/rounds/1/panel")
+        for application in panel_policy.panel_applications(member(), db.session.get(Round, 1))[:3]:
+            response = client.get(f"/rounds/1/panel/applications/{application.id}")
+            assert check(visible_text(response.text)).passed, application.id
     assert_plain(client, "/rounds/1/documents")
     for document in documents.readable_documents(member(), db.session.get(Round, 1)):
         assert_plain(client, f"/rounds/1/documents/{document.id}/read")

@@ -149,6 +149,8 @@ class Answer(db.Model):
     question_id: Mapped[int] = mapped_column(ForeignKey("application_questions.id"), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
 
+    question: Mapped[Question] = relationship()
+
 
 class Attachment(db.Model):
     """A file sent with an application. Its type is what its bytes say, never what its name says."""

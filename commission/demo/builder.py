@@ -19,6 +19,9 @@ from commission.applications import eligibility
 from commission.applications import questions as application_form
 from commission.applications import service as applications
 from commission.documents import service as documents
+from commission.panels import policy as panel_policy
+from commission.panels import service as panels
+from commission.panels.models import DEFAULT_TRAINING, TrainingModule
 from commission.criteria import service as criteria
 from commission.demo import codesign, content
 from commission.demo import documents as demo_documents
@@ -124,13 +127,27 @@ def build(*, reset: bool, to_stage: str) -> Cast:
                     rule.id: (False, why) if index == unmet else (True, None) for index, rule in enumerate(rules)})
             clock.advance(timedelta(days=2))
             rounds.take_step(cast.facilitator, round, "start_shortlisting")
+            _prepare_panel(cast)
     return cast
+
+
+def _prepare_panel(cast: Cast) -> None:
+    """Most members have done their training; some have said whether they know the groups."""
+    modules = list(db.session.scalars(select(TrainingModule).where(TrainingModule.round_id == cast.round.id)))
+    for member in cast.members[:-2]:  # two members still have training to do
+        for module in modules:
+            clock.advance(timedelta(minutes=5))
+            panels.record_training(cast.facilitator, member, module)
+    for member in cast.members[::6]:  # the first member of each panel has answered already
+        for number, application in enumerate(panel_policy.panel_applications(member, cast.round)):
+            panels.declare(member, application, "close" if number == 1 else "none")
 
 
 def _prepare_documents(cast: Cast) -> None:
     """Before the round starts: the rules, the hours each stage takes, and what people read."""
     round, facilitator = cast.round, cast.facilitator
     eligibility.set_eligibility_rules(facilitator, round, demo_documents.ELIGIBILITY_RULES)
+    panels.set_training(facilitator, round, list(DEFAULT_TRAINING))
     documents.set_stage_estimates(facilitator, round, demo_documents.STAGE_HOURS)
     made = [documents.generate_time_commitment(facilitator, round)]
     for kind, title, text in (("call_for_applications", "Apply for money to help older people", demo_documents.CALL),
