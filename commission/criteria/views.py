@@ -1,14 +1,14 @@
 """Co-design pages: propose, discuss, amend, put to the vote, vote and count."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from commission.accounts.models import User
+from commission.actions import attempt
 from commission.criteria import service
 from commission.criteria.models import COMBINATIONS, VOTE_CHOICES, Motion, Proposal
-from commission.errors import NotAllowed, RuleBroken
+from commission.errors import RuleBroken
 from commission.extensions import db
 from commission.rounds import policy
 from commission.rounds.lookup import round_or_404
@@ -50,23 +50,6 @@ def _on_behalf(round: Round) -> User | None:
     return member
 
 
-def _attempt(action, on_error, success: str, then: str):
-    """Run a service call; commit and redirect on success, or show the form again with the reason."""
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        action()
-    except NotAllowed:
-        db.session.rollback()
-        abort(403)
-    except RuleBroken as err:
-        db.session.rollback()
-        return on_error(str(err))
-    db.session.commit()
-    flash(success, "success")
-    return redirect(then, 303)
-
-
 def _common(round: Round) -> dict:
     role = policy.round_role(current_user, round)
     return {"round": round, "role": role, "members": _members(round), "can_write": role in ("member", "facilitator")
@@ -99,11 +82,11 @@ def propose(round_id: int):
                                heading="Propose a criterion"), status
     if request.method == "GET":
         return form()
-    return _attempt(
+    return attempt(
         lambda: service.propose(current_user, round, request.form.get("title", ""), request.form.get("meaning", ""),
                                 _descriptor_inputs(round), on_behalf_of=_on_behalf(round)),
-        lambda error: form(error, 400), "Your proposal is saved. Other members can now discuss it.",
-        url_for(".overview", round_id=round.id))
+        "Your proposal is saved. Other members can now discuss it.", url_for(".overview", round_id=round.id),
+        on_error=lambda error: form(error, 400))
 
 
 @bp.get("/proposals/<int:proposal_id>")
@@ -121,10 +104,10 @@ def proposal(round_id: int, proposal_id: int, error: str | None = None, error_fi
 def comment(round_id: int, proposal_id: int):
     round = _round(round_id)
     found = _proposal(round, proposal_id)
-    return _attempt(lambda: service.comment(current_user, found, request.form.get("body", ""),
-                                            on_behalf_of=_on_behalf(round)),
-                    lambda error: proposal(round_id, proposal_id, error, "comment", 400), "Your comment is added.",
-                    url_for(".proposal", round_id=round.id, proposal_id=found.id))
+    return attempt(lambda: service.comment(current_user, found, request.form.get("body", ""),
+                                           on_behalf_of=_on_behalf(round)),
+                   "Your comment is added.", url_for(".proposal", round_id=round.id, proposal_id=found.id),
+                   on_error=lambda error: proposal(round_id, proposal_id, error, "comment", 400))
 
 
 @bp.post("/proposals/<int:proposal_id>/amend")
@@ -132,11 +115,11 @@ def comment(round_id: int, proposal_id: int):
 def amend(round_id: int, proposal_id: int):
     round = _round(round_id)
     found = _proposal(round, proposal_id)
-    return _attempt(lambda: service.amend(current_user, found, request.form.get("title", ""),
-                                          request.form.get("meaning", ""), _descriptor_inputs(round)),
-                    lambda error: proposal(round_id, proposal_id, error, "amend", 400),
-                    "Your new version is saved. The earlier versions are kept.",
-                    url_for(".proposal", round_id=round.id, proposal_id=found.id))
+    return attempt(lambda: service.amend(current_user, found, request.form.get("title", ""),
+                                         request.form.get("meaning", ""), _descriptor_inputs(round)),
+                   "Your new version is saved. The earlier versions are kept.",
+                   url_for(".proposal", round_id=round.id, proposal_id=found.id),
+                   on_error=lambda error: proposal(round_id, proposal_id, error, "amend", 400))
 
 
 def _motion_items(round: Round) -> list[tuple[int, int]]:
@@ -187,8 +170,8 @@ def new_motion(round_id: int):
         items = _motion_items(round)
         service.move(current_user, round, items, request.form.get("combination", ""), _minimum(),
                      _tie_break(items), on_behalf_of=_on_behalf(round))
-    return _attempt(move, lambda error: form(error, 400), "The criteria are now up for the panel's vote.",
-                    url_for(".overview", round_id=round.id))
+    return attempt(move, "The criteria are now up for the panel's vote.", on_error=lambda error: form(error, 400),
+                   then=url_for(".overview", round_id=round.id))
 
 
 @bp.post("/motions/<int:motion_id>/vote")
@@ -196,9 +179,9 @@ def new_motion(round_id: int):
 def vote(round_id: int, motion_id: int):
     round = _round(round_id)
     motion = _motion(round, motion_id)
-    return _attempt(lambda: service.vote(current_user, motion, request.form.get("choice", "")),
-                    _back_with_error(round), "Your vote is recorded. You can change it until the votes are counted.",
-                    url_for(".overview", round_id=round.id))
+    return attempt(lambda: service.vote(current_user, motion, request.form.get("choice", "")),
+                   "Your vote is recorded. You can change it until the votes are counted.",
+                   url_for(".overview", round_id=round.id))
 
 
 @bp.post("/motions/<int:motion_id>/count")
@@ -206,8 +189,8 @@ def vote(round_id: int, motion_id: int):
 def count(round_id: int, motion_id: int):
     round = _round(round_id)
     motion = _motion(round, motion_id)
-    return _attempt(lambda: service.count(current_user, motion), _back_with_error(round),
-                    "The votes are counted. The result is below.", url_for(".overview", round_id=round.id))
+    return attempt(lambda: service.count(current_user, motion),
+                   "The votes are counted. The result is below.", url_for(".overview", round_id=round.id))
 
 
 @bp.post("/motions/<int:motion_id>/withdraw")
@@ -215,12 +198,5 @@ def count(round_id: int, motion_id: int):
 def withdraw(round_id: int, motion_id: int):
     round = _round(round_id)
     motion = _motion(round, motion_id)
-    return _attempt(lambda: service.withdraw_motion(current_user, motion), _back_with_error(round),
-                    "You withdrew the vote.", url_for(".overview", round_id=round.id))
-
-
-def _back_with_error(round: Round):
-    def show(error: str):
-        flash(error, "error")
-        return redirect(url_for(".overview", round_id=round.id), 303)
-    return show
+    return attempt(lambda: service.withdraw_motion(current_user, motion),
+                   "You withdrew the vote.", url_for(".overview", round_id=round.id))

@@ -1,13 +1,13 @@
 """A panel member's preparation (training, conflicts) and the facilitator's training record."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from commission.accounts.models import User
+from commission.actions import attempt
 from commission.applications.models import Application
-from commission.errors import NotAllowed, RuleBroken
+from commission.errors import RuleBroken
 from commission.extensions import db
 from commission.panels import policy as panel_policy
 from commission.panels import service
@@ -25,23 +25,6 @@ def _is_member(user, round) -> bool:
 def _modules(round):
     return list(db.session.scalars(db.select(TrainingModule).where(TrainingModule.round_id == round.id)
                                    .order_by(TrainingModule.position)))
-
-
-def _done(action, success: str, then: str):
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        action()
-    except NotAllowed:
-        db.session.rollback()
-        abort(403)
-    except RuleBroken as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return redirect(then, 303)
-    db.session.commit()
-    flash(success, "success")
-    return redirect(then, 303)
 
 
 @bp.get("/panel")
@@ -72,7 +55,7 @@ def declare(round_id: int):
                 chosen += 1
         if not chosen:
             raise RuleBroken("Choose an answer for at least one application, or nothing has changed.")
-    return _done(save_all, "Thank you. What you said is saved.", url_for(".prepare", round_id=round.id))
+    return attempt(save_all, "Thank you. What you said is saved.", url_for(".prepare", round_id=round.id))
 
 
 @bp.get("/panel/applications/<int:application_id>")
@@ -103,7 +86,7 @@ def training(round_id: int):
 def set_training(round_id: int):
     round = round_or_404(round_id, may_change=policy.can_manage_round)
     titles = (request.form.get("titles") or "").splitlines()
-    return _done(lambda: service.set_training(current_user, round, titles), "The training list is saved.",
+    return attempt(lambda: service.set_training(current_user, round, titles), "The training list is saved.",
                  url_for(".training", round_id=round.id))
 
 
@@ -117,5 +100,5 @@ def record(round_id: int, module_id: int, member_id: int):
         abort(404)
     then = url_for(".training", round_id=round.id) if policy.can_manage_round(current_user, round) \
         else url_for(".prepare", round_id=round.id)
-    return _done(lambda: service.record_training(current_user, member, module),
+    return attempt(lambda: service.record_training(current_user, member, module),
                  f"'{module.title}' is recorded as done.", then)
