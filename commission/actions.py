@@ -9,14 +9,15 @@ from commission.errors import NotAllowed, RuleBroken
 from commission.extensions import db
 
 
-def attempt(action, success: str, then: str, on_error=None):
-    """Run `action()`. On success commit, say `success` and go to `then`. If a rule is broken,
+def attempt(action, success, then: str, on_error=None):
+    """Run `action()`. On success commit, say `success` (or `success(what action returned)`) and
+    go to `then`. If a rule is broken,
     roll everything back and show the reason: with `on_error(reason)` if given (for example to
     show the form again), else at the top of `then`. Not allowed at all is a 403."""
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        action()
+        result = action()
     except NotAllowed:
         db.session.rollback()
         abort(403)
@@ -27,5 +28,5 @@ def attempt(action, success: str, then: str, on_error=None):
         flash(str(err), "error")
         return redirect(then, 303)
     db.session.commit()
-    flash(success, "success")
+    flash(success(result) if callable(success) else success, "success")
     return redirect(then, 303)

@@ -155,3 +155,32 @@ def test_invariant_3_no_one_reads_an_application_they_declared_a_conflict_on(cli
     excluded = said[-1] in DEFAULT_EXCLUDED
     assert (page.status_code == 403) == excluded
     assert (target.summary in page.text) == (not excluded)
+
+
+def test_sharing_out_keeps_conflicts_and_caps_and_says_what_happened(client, world, login, post):
+    from commission.panels.models import Assignment, PanelSettings
+
+    round = world.round(members_per_panel=5, applications_count=4)
+    world.advance(round, "shortlisting")
+    apps = world.applications(round)
+    db.session.add(PanelSettings.defaults(round.id))
+    db.session.commit()
+    for member in round.members[:3]:
+        service.declare(member, apps[0], "involved")
+    db.session.commit()
+    login(round.facilitator)
+    page = post(f"/rounds/{round.id}/share-out", token_from=f"/rounds/{round.id}", follow_redirects=True)
+    assert "new pieces of scoring were shared out" in page.text
+    assert "1 application has fewer than 4 scorers because 3 members declared conflicts on it" in page.text
+    pairs = {(a.application_id, a.member_id) for a in service.active_assignments(round)}
+    assert not {(apps[0].id, m.id) for m in round.members[:3]} & pairs
+    assert all(sum(1 for _, m in pairs if m == member.id) <= 20 * 60 // 45 for member in round.members)
+    again = post(f"/rounds/{round.id}/share-out", token_from=f"/rounds/{round.id}", follow_redirects=True)
+    assert "Nothing new needed sharing out." in again.text
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == len(pairs)
+    login(round.members[4])
+    mine = client.get(f"/rounds/{round.id}/panel")
+    load = sum(1 for _, m in pairs if m == round.members[4].id)
+    assert f"You are asked to score {load} application" in mine.text and "hours. Nobody is asked for more than 20" in mine.text
+    login(round.members[0])
+    assert post(f"/rounds/{round.id}/share-out", token_from=f"/rounds/{round.id}").status_code == 403

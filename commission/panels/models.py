@@ -84,3 +84,19 @@ class ConflictDeclaration(db.Model):
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     application: Mapped["Application"] = relationship()  # noqa: F821
+
+
+class Assignment(db.Model):
+    """A member asked to score an application. Released (not deleted) when it moves to someone
+    else, so what was asked of whom stays on record."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    release_reason: Mapped[str | None] = mapped_column(Text)
+
+    application: Mapped["Application"] = relationship()  # noqa: F821

@@ -9,7 +9,9 @@ from commission.audit import service as audit
 from commission.errors import NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.panels import policy as panel_policy
-from commission.panels.models import CONFLICT_LEVELS, ConflictDeclaration, TrainingModule, TrainingRecord
+from commission.panels import assignment
+from commission.panels.models import (CONFLICT_LEVELS, Assignment, ConflictDeclaration, TrainingModule,
+                                       TrainingRecord)
 from commission.rounds import policy
 from commission.rounds.models import Round
 
@@ -86,3 +88,55 @@ def declare(actor, application: Application, level: str) -> ConflictDeclaration:
                  level=audit.change(before, level),
                  excluded=level in panel_policy.settings_for(round).excluded_levels)
     return declaration
+
+
+def active_assignments(round: Round):
+    return list(db.session.scalars(select(Assignment).join(Application).where(
+        Application.round_id == round.id, Assignment.released_at.is_(None))))
+
+
+def share_out(actor, round: Round) -> str:
+    """Share each panel's applications out among its members by the round's rules (see
+    commission.panels.assignment). Pairs already made are kept. Returns what happened, in words."""
+    if actor is not None and not policy.can_manage_round(actor, round):
+        raise NotAllowed("Only a facilitator of this round can share out the applications.")
+    if round.stage != "shortlisting":
+        raise RuleBroken("Applications are shared out once shortlisting has started.")
+    settings = panel_policy.settings_for(round)
+    per_member = max(0, settings.workload_cap_hours * 60 // settings.minutes_per_application)
+    existing = {(a.application_id, a.member_id) for a in active_assignments(round)}
+    made, notes = [], []
+    for panel in round.panels:
+        members = [p.user_id for p in panel.people if p.role == "member"]
+        applications = list(db.session.scalars(select(Application.id).where(
+            Application.panel_id == panel.id, Application.status.in_(panel_policy.PANEL_STATUSES))))
+        excluded = _excluded_pairs(round, applications, settings.excluded_levels)
+        result = assignment.plan(applications, members, settings.scorers_per_application,
+                                 {m: per_member for m in members}, excluded, existing)
+        for application_id, member_id in result.pairs:
+            db.session.add(Assignment(application_id=application_id, member_id=member_id, assigned_at=clock.now()))
+            made.append([application_id, member_id])
+        why = assignment.explain(result, settings.scorers_per_application, excluded)
+        if why:
+            notes.append(f"{panel.name}: {why}")
+    db.session.flush()
+    audit.record(actor, "assignments.shared_out", "round", round.id, round_id=round.id, pairs=made,
+                 shortfall=notes)
+    done = f"{len(made)} new pieces of scoring were shared out." if made else "Nothing new needed sharing out."
+    return " ".join([done, *notes])
+
+
+def _excluded_pairs(round: Round, application_ids, excluded_levels) -> set[tuple[int, int]]:
+    newest = (select(ConflictDeclaration.application_id, ConflictDeclaration.member_id,
+                     func.max(ConflictDeclaration.id).label("id"))
+              .where(ConflictDeclaration.application_id.in_(application_ids))
+              .group_by(ConflictDeclaration.application_id, ConflictDeclaration.member_id).subquery())
+    rows = db.session.execute(select(ConflictDeclaration.application_id, ConflictDeclaration.member_id,
+                                     ConflictDeclaration.level).join(newest, newest.c.id == ConflictDeclaration.id))
+    return {(app, member) for app, member, level in rows if level in excluded_levels}
+
+
+def my_assignments(member, round: Round) -> list[Application]:
+    return list(db.session.scalars(select(Application).join(Assignment).where(
+        Application.round_id == round.id, Assignment.member_id == member.id, Assignment.released_at.is_(None))
+        .order_by(Application.id)))

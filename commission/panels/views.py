@@ -37,7 +37,10 @@ def prepare(round_id: int):
                            modules=_modules(round), applications=applications,
                            levels=panel_policy.levels(current_user, round), choices=CONFLICT_LEVELS,
                            excluded=panel_policy.settings_for(round).excluded_levels,
-                           self_training=panel_policy.settings_for(round).members_record_own_training)
+                           self_training=panel_policy.settings_for(round).members_record_own_training,
+                           assigned=service.my_assignments(current_user, round),
+                           minutes_each=panel_policy.settings_for(round).minutes_per_application,
+                           cap_hours=panel_policy.settings_for(round).workload_cap_hours)
 
 
 @bp.post("/panel/conflicts")
@@ -68,6 +71,15 @@ def application(round_id: int, application_id: int):
     reason = panel_policy.why_not_details(current_user, found)
     return render_template("panels/application.html", round=round, application=found, reason=reason), \
         (403 if reason else 200)
+
+
+@bp.post("/share-out")
+@login_required
+def share_out(round_id: int):
+    round = round_or_404(round_id, may_change=policy.can_manage_round)
+    # The service says exactly what happened, including any application left short of scorers.
+    return attempt(lambda: service.share_out(current_user, round), lambda said: said,
+                   url_for("rounds.show", round_id=round.id))
 
 
 @bp.get("/training")
