@@ -74,6 +74,7 @@ bench bench-quick: setup
 	@shopt -s nullglob; scripts=(bench/*.py); \
 	if (( $${#scripts[@]} == 0 )); then echo "$@: no bench/*.py to run" >&2; exit 1; fi; \
 	for script in "$${scripts[@]}"; do \
+	  [[ $$(basename "$$script") == _* ]] && continue; \
 	  echo "== $$script"; \
 	  $(VENV)/bin/python "$$script" $(if $(filter bench-quick,$@),--quick); \
 	done

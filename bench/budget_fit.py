@@ -21,12 +21,12 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _timing import timed  # noqa: E402  (bench/_timing.py, beside this script)
 from scoring import fit_budget  # noqa: E402
 from scoring.budget import fit_budget_positions, score_units  # noqa: E402
 
@@ -56,15 +56,6 @@ def make_round(seed: int, applications: int = APPLICATIONS):
     items = [entry for _, _, entries in projects for entry in entries]
     budget = rng.randint(20_000_000, 40_000_000) * 100
     return items, budget
-
-
-def timed(function, repeat: int) -> tuple[float, object]:
-    best, answer = float("inf"), None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        answer = function()
-        best = min(best, time.perf_counter() - started)
-    return best, answer
 
 
 def describe(items, budget, positions) -> str:

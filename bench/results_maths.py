@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _timing import timed  # noqa: E402  (bench/_timing.py, beside this script)
 from scoring import CriterionSpec, Rules, Score, agreement, moderation_flags, results  # noqa: E402
 
 APPLICATIONS, SCORERS = 20_000, 150
@@ -52,15 +53,6 @@ def plain_means(scores) -> dict:
         sums[application] = sums.get(application, 0) + score.value
         counts[application] = counts.get(application, 0) + 1
     return {application: sums[application] / counts[application] for application in sums}
-
-
-def timed(function, repeat: int) -> tuple[float, object]:
-    best, answer = float("inf"), None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        answer = function()
-        best = min(best, time.perf_counter() - started)
-    return best, answer
 
 
 def main(argv=None) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from commission.clock import uk_date, uk_datetime
+from commission.clock import uk_datetime
 from workflows.model import STAGE_LABELS, Rest
 
 MIN_PANEL_MEMBERS = 3
@@ -157,6 +157,3 @@ def rest_period(rest: Rest):
     rest_over.__name__ = f"rest_period_{rest.days}_days"
     rest_over.rest = rest
     return rest_over
-
-
-__all__ = ["Facts", "uk_date"]
