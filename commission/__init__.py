@@ -75,3 +75,5 @@ def _register_models() -> None:
     from commission.panels import models as _pa  # noqa: F401
     from commission.programmes import models as _p  # noqa: F401
     from commission.rounds import models as _r  # noqa: F401
+    from commission.scores import models as _s  # noqa: F401
+    from commission.shortlist import models as _sl  # noqa: F401

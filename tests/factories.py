@@ -103,6 +103,26 @@ class World:
             pass
         db.session.commit()
 
+    def ready_to_score(self, round, training=("How the process works",)):
+        """At shortlisting: training set and done, every member says 'no link' to every
+        application, the applications are shared out and every member accepts their share."""
+        from commission.panels import policy as panel_policy
+        from commission.panels import service as panels
+
+        modules = panels.set_training(round.facilitator, round, list(training))
+        self.advance(round, "shortlisting")
+        for member in round.members:
+            for module in modules:
+                panels.record_training(round.facilitator, member, module)
+            for application in panel_policy.panel_applications(member, round):
+                panels.declare(member, application, "none")
+        panels.share_out(round.facilitator, round)
+        for member in round.members:
+            if panels.my_assignments(member, round):
+                panels.accept_work(member, round)
+        db.session.commit()
+        return round
+
     def descriptors(self, round) -> list[str]:
         return [f"Point {n} on the scale" for n in range(round.scale_max + 1)]
 

@@ -45,6 +45,15 @@ ACTIONS = {
     "stage_estimates.set": "set the hours each stage takes",
     "programme.jargon_added": "added a word to the programme's jargon list",
     "programme.min_flesch_set": "changed the programme's reading-ease threshold",
+    "training.set": "set the training members need before reading applications",
+    "training.recorded": "recorded a member's training as done",
+    "conflict.declared": "said whether they have a link with an application's group",
+    "assignments.shared_out": "shared the applications out among the panel",
+    "assignments.accepted": "accepted their share of the scoring",
+    "score.draft_saved": "saved a draft of their scores",
+    "score.submitted": "sent in their scores for an application",
+    "score.revised": "changed their scores for an application",
+    "score.set_aside": "set a member's scores aside because of a conflict of interest",
 }
 
 

@@ -31,6 +31,9 @@ class PanelSettings(db.Model):
         CheckConstraint("scorers_per_application BETWEEN 1 AND 20", name="panel_settings_scorers"),
         CheckConstraint("minutes_per_application BETWEEN 5 AND 600", name="panel_settings_minutes"),
         CheckConstraint("workload_cap_hours BETWEEN 1 AND 500", name="panel_settings_cap"),
+        CheckConstraint("moderation_tolerance BETWEEN 0 AND 10", name="panel_settings_tolerance"),
+        CheckConstraint("shortlist_percent BETWEEN 10 AND 1000", name="panel_settings_shortlist_percent"),
+        CheckConstraint("budget_method IN ('optimal', 'greedy')", name="panel_settings_budget_method"),
     )
 
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
@@ -39,6 +42,13 @@ class PanelSettings(db.Model):
     workload_cap_hours: Mapped[int] = mapped_column(default=20)
     members_record_own_training: Mapped[bool] = mapped_column(default=False)
     excluded_levels_json: Mapped[str] = mapped_column(Text, default=json.dumps(list(DEFAULT_EXCLUDED)))
+    comments_required: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Scorers of one application more than this many points apart on a criterion: talk about it.
+    moderation_tolerance: Mapped[int] = mapped_column(default=2, server_default="2")
+    # The suggested shortlist fits this percentage of the panel's share of the budget, so that
+    # interviews still leave a choice; the panel can change it with a reason.
+    shortlist_percent: Mapped[int] = mapped_column(default=150, server_default="150")
+    budget_method: Mapped[str] = mapped_column(String(10), default="optimal", server_default="optimal")
 
     @property
     def excluded_levels(self) -> tuple[str, ...]:
@@ -49,7 +59,8 @@ class PanelSettings(db.Model):
         """A round's settings before anyone changed them (not saved until someone does)."""
         return cls(round_id=round_id, scorers_per_application=4, minutes_per_application=45,
                    workload_cap_hours=20, members_record_own_training=False,
-                   excluded_levels_json=json.dumps(list(DEFAULT_EXCLUDED)))
+                   excluded_levels_json=json.dumps(list(DEFAULT_EXCLUDED)), comments_required=False,
+                   moderation_tolerance=2, shortlist_percent=150, budget_method="optimal")
 
 
 class TrainingModule(db.Model):
@@ -96,6 +107,8 @@ class Assignment(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # The member saw the work and the hours it takes, and said yes.
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     release_reason: Mapped[str | None] = mapped_column(Text)
 

@@ -140,3 +140,21 @@ def my_assignments(member, round: Round) -> list[Application]:
     return list(db.session.scalars(select(Application).join(Assignment).where(
         Application.round_id == round.id, Assignment.member_id == member.id, Assignment.released_at.is_(None))
         .order_by(Application.id)))
+
+
+def accept_work(actor, round: Round) -> int:
+    """The member has seen what they are asked to score and the hours it takes, and says yes.
+    Returns how many applications they accepted."""
+    if policy.round_role(actor, round) != "member":
+        raise NotAllowed("Only panel members accept work to score.")
+    waiting = list(db.session.scalars(select(Assignment).join(Application).where(
+        Application.round_id == round.id, Assignment.member_id == actor.id, Assignment.released_at.is_(None),
+        Assignment.accepted_at.is_(None))))
+    if not waiting:
+        raise RuleBroken("There is no new work waiting for you to accept.")
+    for work in waiting:
+        work.accepted_at = clock.now()
+    db.session.flush()
+    audit.record(actor, "assignments.accepted", "round", round.id, round_id=round.id,
+                 assignment_ids=[w.id for w in waiting])
+    return len(waiting)

@@ -126,6 +126,8 @@ class RoundPerson(db.Model):
     role: Mapped[str] = mapped_column(String(20))
     panel_id: Mapped[int | None] = mapped_column(ForeignKey("panels.id"))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # A member may step back at any time, without a reason; what they did stays.
+    stepped_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     round: Mapped[Round] = relationship(back_populates="people")
     panel: Mapped[Panel | None] = relationship(back_populates="people")

@@ -1,0 +1,1 @@
+"""Members' scores: drafts, blind submission, revisions with reasons, and scores set aside."""
