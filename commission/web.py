@@ -19,9 +19,13 @@ def register(app: Flask) -> None:
     from commission.documents.views import bp as documents_bp
     from commission.home.views import bp as home_bp
     from commission.panels.views import bp as panels_bp
+    from commission.progress.views import bp as progress_bp
     from commission.rounds.views import bp as rounds_bp
+    from commission.scores.views import bp as scores_bp
+    from commission.shortlist.views import bp as shortlist_bp
 
-    for bp in (accounts_bp, home_bp, rounds_bp, audit_bp, criteria_bp, documents_bp, applications_bp, panels_bp):
+    for bp in (accounts_bp, home_bp, rounds_bp, audit_bp, criteria_bp, documents_bp, applications_bp, panels_bp,
+               scores_bp, shortlist_bp, progress_bp):
         app.register_blueprint(bp)
 
     login_manager.login_view = "accounts.sign_in"
