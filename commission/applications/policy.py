@@ -37,6 +37,16 @@ def can_read_application(user, application: Application) -> bool:
     return application.submitted_at is not None and round_policy.can_manage_round(user, application.round)
 
 
+def can_download_files(user, application: Application) -> bool:
+    """Whoever may read it here, and panel members who may read its details (trained, conflicts
+    declared, not excluded by their own link with the group)."""
+    if can_read_application(user, application):
+        return True
+    from commission.panels.policy import why_not_details  # panels builds on applications
+
+    return round_policy.round_role(user, application.round) == "member" and why_not_details(user, application) is None
+
+
 def can_edit_application(user, application: Application) -> bool:
     """Only its applicant, only while the round is open and before the closing date."""
     return owns(user, application) and application.status in EDITABLE and applications_open(application.round)

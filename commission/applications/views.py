@@ -302,8 +302,12 @@ def remove_attachment(application_id: int, attachment_id: int):
 @bp.get("/applications/<int:application_id>/attachments/<int:attachment_id>")
 @login_required
 def download(application_id: int, attachment_id: int):
-    """The applicant and the round's facilitators only. Always a download, never shown in the page."""
-    attachment = _attachment(_application_for(application_id), attachment_id)
+    """The applicant, the round's facilitators, and panel members who may read the application.
+    Always a download, never shown in the page."""
+    application = db.session.get(Application, application_id)
+    if application is None or not policy.can_download_files(current_user, application):
+        abort(404)
+    attachment = _attachment(application, attachment_id)
     response = send_file(io.BytesIO(attachment.data), mimetype=attachment.content_type, as_attachment=True,
                          download_name=attachment.filename, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
