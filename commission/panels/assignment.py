@@ -65,8 +65,10 @@ def plan(applications, members, scorers_per_application: int, capacity: dict[int
     return Plan(pairs=pairs, short=short)
 
 
-def explain(plan_: Plan, scorers_per_application: int, excluded=frozenset()) -> str | None:
-    """Why some applications have fewer scorers than the round asks for, in plain words."""
+def explain(plan_: Plan, scorers_per_application: int, excluded=frozenset(), members=None) -> str | None:
+    """Why some applications have fewer scorers than the round asks for, in plain words.
+    `members`, if given, are those who can take new work (so a panel that is simply too small
+    is told so, rather than blamed on caps)."""
     if not plan_.short:
         return None
     count = len(plan_.short)
@@ -76,4 +78,8 @@ def explain(plan_: Plan, scorers_per_application: int, excluded=frozenset()) -> 
     if conflicted:
         return (f"{what} because {len(conflicted)} member{'s' if len(conflicted) != 1 else ''} declared "
                 f"conflicts on {'them' if count != 1 else 'it'}, and nobody else had room left.")
+    if members is not None and len(set(members)) < scorers_per_application:
+        n = len(set(members))
+        return (f"{what} because the panel has only {n} member{'s' if n != 1 else ''} who can score "
+                f"{'them' if count != 1 else 'it'}.")
     return f"{what} because the panel's members have no more room within their workload caps."

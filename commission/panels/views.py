@@ -1,17 +1,22 @@
-"""A panel member's preparation (training, conflicts) and the facilitator's training record."""
+"""A panel member's preparation (training, conflicts, accepting work, stepping back) and the
+facilitator's pages: training records, the panel's settings, and who is scoring what."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from commission.accounts.models import User
 from commission.actions import attempt
 from commission.applications.models import Application
+from commission.applications.views import error_list, show_problems
 from commission.errors import RuleBroken
 from commission.extensions import db
 from commission.panels import policy as panel_policy
-from commission.panels import service
-from commission.panels.models import CONFLICT_LEVELS, TrainingModule, TrainingRecord
+from commission.panels import overview, service
+from commission.panels import settings as panel_settings
+from commission.panels.forms import PanelSettingsForm
+from commission.panels.models import CONFLICT_LEVELS, Assignment, TrainingModule, TrainingRecord
+from commission.scores import policy as score_policy
 from commission.rounds import policy
 from commission.rounds.lookup import round_or_404
 
@@ -33,14 +38,59 @@ def prepare(round_id: int):
     """Before you start: the member's training, and their links with each application."""
     round = round_or_404(round_id, may_change=_is_member)
     applications = panel_policy.panel_applications(current_user, round)
+    settings = panel_policy.settings_for(round)
+    work = service.my_work(current_user, round)
     return render_template("panels/prepare.html", round=round, missing=panel_policy.training_missing(current_user, round),
                            modules=_modules(round), applications=applications,
                            levels=panel_policy.levels(current_user, round), choices=CONFLICT_LEVELS,
-                           excluded=panel_policy.settings_for(round).excluded_levels,
-                           self_training=panel_policy.settings_for(round).members_record_own_training,
-                           assigned=service.my_assignments(current_user, round),
-                           minutes_each=panel_policy.settings_for(round).minutes_per_application,
-                           cap_hours=panel_policy.settings_for(round).workload_cap_hours)
+                           excluded=settings.excluded_levels, self_training=settings.members_record_own_training,
+                           assigned=[w.application for w in work],
+                           waiting=[w.application for w in work if w.accepted_at is None],
+                           accepted=[w.application for w in work if w.accepted_at is not None],
+                           stepped_back=score_policy.stepped_back(current_user, round),
+                           score_url=_score_url, minutes_each=settings.minutes_per_application,
+                           cap_hours=settings.workload_cap_hours)
+
+
+def _score_url(application: Application) -> str:
+    return url_for("scores.score", round_id=application.round_id, application_id=application.id)
+
+
+@bp.post("/panel/accept")
+@login_required
+def accept(round_id: int):
+    round = round_or_404(round_id, may_change=_is_member)
+    return attempt(lambda: service.accept_work(current_user, round),
+                   lambda n: f"Thank you. You said yes to scoring {n} application{'s' if n != 1 else ''}.",
+                   url_for(".prepare", round_id=round.id))
+
+
+@bp.route("/panel/step-back", methods=["GET", "POST"])
+@login_required
+def step_back(round_id: int):
+    """Stepping back: a plain page that asks once, then passes the unfinished work on."""
+    round = round_or_404(round_id, may_change=_is_member)
+    if request.method == "GET":
+        work = service.my_work(current_user, round)
+        return render_template("panels/step_back.html", round=round, work=work,
+                               stepped_back=score_policy.stepped_back(current_user, round))
+
+    def said(counts):
+        passed, kept = counts
+        text = "You have stepped back from this round. Thank you for everything you did."
+        if passed:
+            text += f" {passed} application{'s' if passed != 1 else ''} you had not scored will go to others."
+        if kept:
+            text += f" The scores you sent in ({kept}) stay and still count."
+        return text
+    return attempt(lambda: service.step_back(current_user, round, request.form.get("reason")), said,
+                   url_for("rounds.show", round_id=round.id), on_error=lambda reason: _step_back_again(round, reason))
+
+
+def _step_back_again(round, reason: str):
+    return render_template("panels/step_back.html", round=round, work=service.my_work(current_user, round),
+                           stepped_back=score_policy.stepped_back(current_user, round), error=reason,
+                           reason=request.form.get("reason", "")), 400
 
 
 @bp.post("/panel/conflicts")
@@ -114,3 +164,52 @@ def record(round_id: int, module_id: int, member_id: int):
         else url_for(".prepare", round_id=round.id)
     return attempt(lambda: service.record_training(current_user, member, module),
                  f"'{module.title}' is recorded as done.", then)
+
+
+@bp.get("/assignments")
+@login_required
+def assignments(round_id: int):
+    """Who is scoring what, and whether each has sent in: never a score or a ranking."""
+    round = round_or_404(round_id, may_change=policy.can_manage_round)
+    return render_template("panels/assignments.html", round=round, panels=overview.overview(round),
+                           can_move=round.stage == service.SHARING_STAGE)
+
+
+@bp.post("/assignments/<int:assignment_id>/move")
+@login_required
+def move(round_id: int, assignment_id: int):
+    round = round_or_404(round_id, may_change=policy.can_manage_round)
+    work = db.session.get(Assignment, assignment_id)
+    to_member = db.session.get(User, request.form.get("to_member", type=int) or 0)
+    if work is None or work.application.round_id != round.id:
+        abort(404)
+    then = url_for(".assignments", round_id=round.id)
+    if to_member is None:
+        flash("Choose who the work should go to.", "error")
+        return redirect(then, 303)
+    return attempt(lambda: service.move_assignment(current_user, work, to_member, request.form.get("reason")),
+                   f"The work on ‘{work.application.title}’ has moved to {to_member.name}. They will be asked to "
+                   "accept it.", then)
+
+
+@bp.route("/panel-settings", methods=["GET", "POST"])
+@login_required
+def settings(round_id: int):
+    round = round_or_404(round_id, may_change=policy.can_manage_round)
+    editable = round.stage in service.SETUP_STAGES
+    if request.method == "GET":
+        form = PanelSettingsForm.showing(panel_policy.settings_for(round))
+        return _settings_page(round, form, editable)
+    form = PanelSettingsForm()
+    if not form.validate_on_submit():
+        return _settings_page(round, form, editable, status=400)
+    return attempt(lambda: panel_settings.update_settings(current_user, round, **form.values),
+                   "The panel’s settings are saved.", url_for(".settings", round_id=round.id),
+                   on_fields=lambda err: _settings_page(round, form, editable, show_problems(form, err.fields),
+                                                        status=400))
+
+
+def _settings_page(round, form, editable: bool, leftover=(), status: int = 200):
+    return render_template("panels/settings.html", round=round, form=form, editable=editable,
+                           settings=panel_policy.settings_for(round), choices=CONFLICT_LEVELS,
+                           errors=error_list(form, extra=leftover)), status

@@ -19,9 +19,11 @@ from commission.criteria.models import Criterion, CriteriaVersion
 from commission.documents.models import Document, DocumentVersion
 from commission.errors import NotAllowed, RuleBroken
 from commission.extensions import db
+from commission.panels.policy import PANEL_STATUSES
 from commission.programmes.models import Programme
 from commission.rounds import policy
 from commission.rounds.models import Panel, RestPeriod, Round, RoundPerson, StageChange
+from commission.shortlist.models import ShortlistMotion
 from workflows import STAGE_LABELS, Step, WorkflowError, get_workflow
 from workflows.guards import Facts
 from workflows.machine import fire
@@ -108,7 +110,7 @@ def add_panel(actor, round: Round, name: str) -> Panel:
         raise RuleBroken("Give the panel a name.")
     if any(p.name == name.strip() for p in round.panels):
         raise RuleBroken(f"This round already has a panel called '{name.strip()}'.")
-    panel = Panel(round_id=round.id, name=name.strip())
+    panel = Panel(round=round, name=name.strip())  # through the relationship, so round.panels stays true
     db.session.add(panel)
     db.session.flush()
     audit.record(actor, "panel.created", "panel", panel.id, round_id=round.id)
@@ -131,7 +133,7 @@ def add_person(actor, round: Round, user: User, role: str, panel: Panel | None =
         raise RuleBroken("That panel belongs to another round.")
     if policy.part_in(user, round) is not None:
         raise RuleBroken(f"{user.name} is already part of this round.")
-    part = RoundPerson(round_id=round.id, user_id=user.id, role=role, panel_id=panel.id if panel else None)
+    part = RoundPerson(round=round, user_id=user.id, role=role, panel=panel)
     db.session.add(part)
     db.session.flush()
     audit.record(actor, "round.person_added", "round_person", part.id, round_id=round.id,
@@ -182,7 +184,19 @@ def facts(round: Round) -> Facts:
                  questions_ready=_questions_ready(round), call_published=_call_published(round),
                  applications_close_at=round.applications_close_at, received=received, unchecked=unchecked,
                  eligible=eligible, shortlisted=short, undecided=undecided, awarded_pence=awarded,
-                 budget_pence=round.budget_pence, untold=untold)
+                 budget_pence=round.budget_pence, untold=untold,
+                 panels_without_shortlist=_panels_without_shortlist(round))
+
+
+def _panels_without_shortlist(round: Round) -> tuple[str, ...]:
+    """Panels with applications to look at that have not agreed a shortlist (a panel with none
+    has nothing to agree)."""
+    has_applications = select(Application.id).where(
+        Application.panel_id == Panel.id, Application.status.in_(PANEL_STATUSES)).exists()
+    agreed = select(ShortlistMotion.id).where(ShortlistMotion.panel_id == Panel.id,
+                                              ShortlistMotion.status == "agreed").exists()
+    return tuple(db.session.scalars(select(Panel.name).where(Panel.round_id == round.id, has_applications, ~agreed)
+                                    .order_by(Panel.id)))
 
 
 def _questions_ready(round: Round) -> bool:
