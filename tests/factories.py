@@ -96,7 +96,7 @@ class World:
             for application in self.applications(round):
                 applications.record_eligibility(f, application, True)
         elif round.stage == "shortlisting":
-            self.set_status(round, SHORTLIST)
+            self.agree_shortlists(round)
         elif round.stage == "deciding":
             self.set_status(round, "funded", only="shortlisted")
         elif round.stage == "decided":
@@ -122,6 +122,65 @@ class World:
                 panels.accept_work(member, round)
         db.session.commit()
         return round
+
+    def agree_shortlists(self, round, choose=None, until: str = "agreed", not_scoring=()):
+        """Shortlisting the real way, finishing whatever is not done yet: training recorded, 'no link'
+        declared, applications shared out and accepted, every member sends in scores for their
+        share (`choose(member, application, criterion)` gives the points; a fixed spread by
+        default), the facilitator closes each panel's scoring, and members vote yes until each
+        panel agrees the suggested shortlist. `until` stops early: "scored" or "closed";
+        members in `not_scoring` send nothing in."""
+        from commission.accounts.models import User
+        from commission.panels import policy as panel_policy
+        from commission.panels import service as panels
+        from commission.panels.models import Assignment, TrainingModule
+        from commission.rounds.models import RoundPerson
+        from commission.scores import policy as score_policy
+        from commission.scores import service as scores
+        from commission.shortlist import service as shortlist
+        from commission.shortlist.models import ShortlistVote
+
+        f = round.facilitator
+        active = {p.user_id for p in round.people if p.role == "member" and p.stepped_back_at is None}
+        members = [m for m in round.members if m.id in active]
+        modules = list(db.session.scalars(db.select(TrainingModule).where(TrainingModule.round_id == round.id)))
+        for member in members:
+            missing = set(panel_policy.training_missing(member, round))
+            for module in modules:
+                if module.title in missing:
+                    panels.record_training(f, member, module)
+            for application in panel_policy.undeclared(member, round):
+                panels.declare(member, application, "none")
+        if not panels.active_assignments(round):
+            panels.share_out(f, round)
+        for member in members:
+            if db.session.scalar(db.select(Assignment.id).join(Application).where(
+                    Application.round_id == round.id, Assignment.member_id == member.id,
+                    Assignment.released_at.is_(None), Assignment.accepted_at.is_(None)).limit(1)):
+                panels.accept_work(member, round)
+        version = criteria.current_version(round)
+        choose = choose or (lambda member, application, criterion:
+                            (application.id * 7 + criterion.position * 3 + member.id) % (version.scale_max + 1))
+        for member in [m for m in members if m not in not_scoring]:
+            for application in panels.my_assignments(member, round):
+                sheet = score_policy.sheet_for(member, application)
+                if (sheet is None or not sheet.submitted) and score_policy.why_not_score(member, application) is None:
+                    scores.submit(member, application, {c.id: choose(member, application, c)
+                                                        for c in version.criteria}, "Scored for the test.")
+        for panel in round.panels if until != "scored" else ():
+            if score_policy.closure(panel.id) is None and shortlist.eligible_ids(round, panel):
+                shortlist.close_scoring(f, round, panel, "Closing scoring for the test round.")
+            motion = shortlist.open_motion(panel.id) if until == "agreed" else None
+            voters = db.session.scalars(db.select(User).join(RoundPerson, RoundPerson.user_id == User.id).where(
+                RoundPerson.panel_id == panel.id, RoundPerson.stepped_back_at.is_(None)).order_by(RoundPerson.id))
+            for voter in list(voters):
+                if motion is None or motion.status != "open":
+                    break
+                said = db.session.scalar(db.select(ShortlistVote.choice).where(
+                    ShortlistVote.motion_id == motion.id, ShortlistVote.member_id == voter.id))
+                if said != "yes":
+                    shortlist.vote(voter, round, motion, "yes")
+        db.session.flush()
 
     def descriptors(self, round) -> list[str]:
         return [f"Point {n} on the scale" for n in range(round.scale_max + 1)]

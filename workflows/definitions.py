@@ -20,7 +20,7 @@ def _opening_steps(*start_guards) -> tuple[Step, ...]:
         Step("start_shortlisting", "eligibility", "shortlisting", "Start shortlisting",
              guards=(g.all_checked, g.some_eligible)),
         Step("finish_shortlisting", "shortlisting", "rest_after_shortlisting",
-             "Finish shortlisting and start the panel's rest", guards=(g.some_shortlisted,)),
+             "Finish shortlisting and start the panel's rest", guards=(g.shortlists_agreed, g.some_shortlisted)),
     )
 
 

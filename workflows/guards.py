@@ -31,6 +31,7 @@ class Facts:
     awarded_pence: int = 0
     budget_pence: int = 0
     untold: int = 0            # applicants still waiting for their final result
+    panels_without_shortlist: tuple[str, ...] = ()  # panels with applications and no agreed shortlist
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -116,9 +117,20 @@ def some_eligible(round, facts: Facts) -> str | None:
 
 
 def some_shortlisted(round, facts: Facts) -> str | None:
+    if facts.panels_without_shortlist:
+        return None  # shortlists_agreed already says which panel has not agreed
     if facts.shortlisted < 1:
         return "The panel has not agreed a shortlist yet."
     return None
+
+
+def shortlists_agreed(round, facts: Facts) -> str | None:
+    waiting = facts.panels_without_shortlist
+    if not waiting:
+        return None
+    if len(waiting) == 1:
+        return f"{waiting[0]} has not agreed its shortlist yet."
+    return f"{', '.join(waiting[:-1])} and {waiting[-1]} have not agreed their shortlists yet."
 
 
 def all_decided(round, facts: Facts) -> str | None:
