@@ -55,3 +55,47 @@ def test_the_eligibility_list_runs_the_same_number_of_queries_for_3_or_12_applic
         login(round.facilitator)
         counts.append(queries_for(client, count_queries, f"/rounds/{round.id}/eligibility"))
     assert counts[0] == counts[1]
+
+
+def _scoring_round(world, applications: int, member=None):
+    """A round at shortlisting with the work shared out, accepted and partly scored. `member`
+    (if given) joins its panel first."""
+    from commission.criteria import service as criteria
+    from commission.panels import service as panels
+    from commission.rounds import service as rounds
+    from commission.scores import service as scores
+
+    round = world.round(applications_count=applications)
+    if member is not None:
+        rounds.add_person(round.facilitator, round, member, "member", round.panels[0])
+        round.members.append(member)
+        db.session.commit()
+    world.ready_to_score(round)
+    version = criteria.current_version(round)
+    for someone in round.members:
+        for application in panels.my_assignments(someone, round)[:applications // 2]:
+            scores.submit(someone, application, {c.id: 2 for c in version.criteria}, "Good.")
+    db.session.commit()
+    return round
+
+
+def test_a_members_home_page_runs_the_same_number_of_queries_for_one_round_or_three(client, world, login,
+                                                                                   count_queries):
+    counts = []
+    for how_many, applications in ((1, 2), (3, 6)):
+        member = world.user("member")
+        for _ in range(how_many):
+            _scoring_round(world, applications, member)
+        login(member)
+        counts.append(queries_for(client, count_queries, "/"))
+    assert counts[0] == counts[1]
+
+
+def test_the_audit_trail_of_a_scoring_round_runs_the_same_number_of_queries_whatever_the_size(
+        client, world, login, count_queries):
+    counts = []
+    for applications in (2, 8):
+        round = _scoring_round(world, applications)
+        login(round.facilitator)
+        counts.append(queries_for(client, count_queries, f"/rounds/{round.id}/audit"))
+    assert counts[0] == counts[1]

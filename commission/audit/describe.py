@@ -54,6 +54,19 @@ ACTIONS = {
     "score.submitted": "sent in their scores for an application",
     "score.revised": "changed their scores for an application",
     "score.set_aside": "set a member's scores aside because of a conflict of interest",
+    "scoring.closed": "closed a panel's scoring",
+    "shortlist.suggested": "put the shortlist suggested by the ranking and the budget to the panel",
+    "shortlist.voted": "voted on the shortlist",
+    "shortlist.vote_changed": "changed their vote on the shortlist",
+    "shortlist.change_proposed": "proposed a change to the shortlist",
+    "shortlist.agreed": "completed the panel's agreement of its shortlist",
+    "application.shortlisted": "put an application on the shortlist, as the panel agreed",
+    "application.not_shortlisted": "left an application off the shortlist, as the panel agreed",
+    "assignment.released": "passed on a piece of scoring after declaring a link with the group",
+    "assignments.reassigned": "had the scoring they passed on shared out to other members by the same rules",
+    "assignment.moved": "moved a piece of scoring to another member",
+    "member.stepped_back": "stepped back from the round",
+    "panel_settings.changed": "changed the panel's settings",
 }
 
 

@@ -1,16 +1,20 @@
 import json
+from types import SimpleNamespace
 
 from flask import Blueprint, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from commission.accounts.models import User
+from commission.applications.models import Application
 from commission.audit import service
 from commission.audit.describe import describe, who
 from commission.criteria.models import Motion
 from commission.extensions import db
 from commission.rounds import policy
 from commission.rounds.lookup import round_or_404
+from commission.scores import policy as score_policy
+from commission.shortlist.models import ShortlistMotion
 
 bp = Blueprint("audit", __name__)
 PAGE_SIZE = 100
@@ -26,20 +30,60 @@ def round_log(round_id: int):
     ids = {e.actor_id for e in entries if e.actor_id}
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
     count, head_hash = service.head()
+    sealed = sealed_until_counted(round, entries)
+
+    def what_happened(entry) -> str:
+        # A sealed entry says what kind of thing happened, never its reason or comment.
+        return describe(SimpleNamespace(action=entry.action, details="{}") if entry.seq in sealed else entry)
     return render_template("audit/round_log.html", round=round, entries=entries, older=older, names=names,
-                           describe=describe, who=who, total=count, head_hash=head_hash,
-                           sealed=sealed_until_counted(round, entries))
+                           describe=what_happened, who=who, total=count, head_hash=head_hash, sealed=sealed)
 
 
 VOTE_ACTIONS = ("criteria.voted", "criteria.vote_changed")
+VOTES_SEALED = ("kept back until the votes are counted, so nobody sees how each member voted while the vote "
+                "is open. They are sealed in the trail all the same.")
+SCORES_SEALED = ("kept back until the panel has agreed its shortlist, so nobody outside the panel sees scores, "
+                 "comments or reasons while the panel is working. They are sealed in the trail all the same.")
+# The panel's own work: scores and the shortlist. Staff see its details once the panel has agreed.
+PANEL_WORK = ("score.", "shortlist.")
 
 
-def sealed_until_counted(round, entries) -> set[int]:
-    """Entries whose details would show how a member voted while the vote is still open.
+def sealed_until_counted(round, entries) -> dict[int, str]:
+    """Entries whose details would show how a member voted while the vote is still open, or a
+    panel's scores, comments, reasons or shortlist before staff may see them: {seq: why kept back}.
 
-    Staff count the votes but must not see how each member voted before then, so the
-    page shows that a vote happened and keeps its details back until the count."""
+    Staff count the votes but must not see how each member voted before then, and must not see
+    a panel's scores while it works (no steering). So the page shows that something happened,
+    and who did it, and keeps its details back until then."""
+    details = {e.seq: json.loads(e.details) for e in entries}
     open_motions = set(db.session.scalars(select(Motion.id).where(Motion.round_id == round.id,
                                                                   Motion.status == "open")))
-    return {e.seq for e in entries
-            if e.action in VOTE_ACTIONS and json.loads(e.details).get("motion_id") in open_motions}
+    sealed = {e.seq: VOTES_SEALED for e in entries
+              if e.action in VOTE_ACTIONS and details[e.seq].get("motion_id") in open_motions}
+    work = [e for e in entries if e.action.startswith(PANEL_WORK)]
+    if not work:
+        return sealed
+    application_ids = {details[e.seq].get("application_id") for e in work} - {None}
+    motion_ids = {details[e.seq].get("motion_id") for e in work if e.action.startswith("shortlist.")} - {None}
+    panel_of_application = dict(db.session.execute(
+        select(Application.id, Application.panel_id).where(Application.id.in_(application_ids))).all()) \
+        if application_ids else {}
+    motions = {m.id: (m.panel_id, m.status) for m in db.session.execute(
+        select(ShortlistMotion.id, ShortlistMotion.panel_id, ShortlistMotion.status)
+        .where(ShortlistMotion.id.in_(motion_ids), ShortlistMotion.round_id == round.id))} if motion_ids else {}
+    results_open: dict[int, bool] = {}
+
+    def open_to_me(panel_id) -> bool:
+        if panel_id not in results_open:
+            results_open[panel_id] = score_policy.staff_see_results(current_user, round, panel_id)
+        return results_open[panel_id]
+
+    for entry in work:
+        said = details[entry.seq]
+        motion = motions.get(said.get("motion_id"))
+        panel_id = (said.get("panel_id") or panel_of_application.get(said.get("application_id"))
+                    or (motion[0] if motion else None))
+        vote_still_open = "vote" in entry.action and motion is not None and motion[1] == "open"
+        if panel_id is None or vote_still_open or not open_to_me(panel_id):
+            sealed[entry.seq] = VOTES_SEALED if vote_still_open else SCORES_SEALED
+    return sealed
