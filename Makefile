@@ -9,6 +9,8 @@ SETUP_STAMP := $(VENV)/.commission-setup-stamp
 FLASK := $(VENV)/bin/flask --app commission
 WORKERS ?= 3
 PYTEST_ARGS ?=
+# Where `make demo` builds the demo round to (any stage up to the newest the engine reaches).
+DEMO_STAGE ?= shortlisting
 CHROMIUM := /usr/lib/chromium/chromium
 
 .PHONY: help setup browser demo test serve bench bench-quick clean
@@ -58,7 +60,7 @@ demo: setup
 	@if [[ -f instance/commission.db ]]; then new=0; else new=1; fi; \
 	$(FLASK) db upgrade; \
 	if [[ $$new == 1 ]]; then \
-	  $(FLASK) demo; \
+	  $(FLASK) demo --to $(DEMO_STAGE); \
 	else \
 	  echo "demo: instance/commission.db exists; not rebuilding the demo (make clean to start again)"; \
 	fi

@@ -25,6 +25,7 @@ from commission.panels.models import DEFAULT_TRAINING, TrainingModule
 from commission.criteria import service as criteria
 from commission.demo import codesign, content
 from commission.demo import documents as demo_documents
+from commission.demo import scoring as demo_scoring
 from commission.errors import RuleBroken
 from commission.extensions import db
 from commission.programmes.models import Programme
@@ -128,6 +129,7 @@ def build(*, reset: bool, to_stage: str) -> Cast:
             clock.advance(timedelta(days=2))
             rounds.take_step(cast.facilitator, round, "start_shortlisting")
             _prepare_panel(cast)
+            demo_scoring.share_out_and_score(cast)
     return cast
 
 

@@ -1,15 +1,14 @@
 """Scoring pages: a member scores an application, blind until they send in their own."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
+from commission.actions import attempt
 from commission.applications import questions as form_setup
 from commission.applications.models import Application
 from commission.criteria import service as criteria
 from commission.criteria.models import CriteriaVersion
-from commission.errors import FieldProblem, NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.panels import policy as panel_policy
 from commission.rounds import policy
@@ -81,24 +80,9 @@ def score(round_id: int, application_id: int):
 
 def _run(round, application, action, success: str):
     """Run a scoring action: problems beside their boxes, anything else at the top, nothing half-saved."""
-    if not FlaskForm().validate_on_submit():
-        abort(400)
     entered = {k.removeprefix("criterion_"): v for k, v in request.form.items() if k.startswith("criterion_")}
-    try:
-        action()
-    except NotAllowed:
-        db.session.rollback()
-        abort(403)
-    except FieldProblem as err:
-        db.session.rollback()
-        return _page(round, application, problems=err.fields, entered=entered, status=400)
-    except RuleBroken as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return redirect(url_for(".score", round_id=round.id, application_id=application.id), 303)
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for(".score", round_id=round.id, application_id=application.id), 303)
+    return attempt(action, success, url_for(".score", round_id=round.id, application_id=application.id),
+                   on_fields=lambda err: _page(round, application, problems=err.fields, entered=entered, status=400))
 
 
 @bp.post("/applications/<int:application_id>/score")

@@ -1,0 +1,77 @@
+"""A panel member scores a whole application with the keyboard alone, in a real browser, and
+every page on the way is checked by axe."""
+import pytest
+from playwright.sync_api import expect
+
+from commission.demo.scoring import SCORER
+from tests.browser.conftest import serve_demo
+
+
+@pytest.fixture
+def shortlisting_server(tmp_path):
+    with serve_demo(tmp_path / "demo.db", "shortlisting") as server:
+        yield server
+
+
+def _tab_to(page, selector: str, limit: int = 200) -> None:
+    """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_a_member_scores_a_whole_application_with_the_keyboard_alone(page, shortlisting_server, sign_in, axe_check):
+    server = shortlisting_server
+    sign_in(server, SCORER)
+    page.goto(f"{server.url}/rounds/1/scoring")
+    axe_check("your scoring")
+    _tab_to(page, "table a.govuk-link")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Scoring")).to_be_visible()
+    axe_check("scoring page")
+
+    groups = page.locator("form fieldset")
+    count = groups.count()
+    assert count >= 2
+    for index in range(count):
+        first = groups.nth(index).locator("input[type=radio]").first
+        name = first.get_attribute("name")
+        _tab_to(page, f"input[name='{name}']")
+        page.keyboard.press("Space")               # choose 0 ...
+        for _ in range(index % 3 + 1):
+            page.keyboard.press("ArrowDown")       # ... then move up the scale
+    _tab_to(page, "textarea[name=comment]")
+    page.keyboard.type("They know the people they want to reach. I would like to hear more about the costs.")
+    _tab_to(page, "button[value=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+    expect(page.get_by_text("Your scores are sent in.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Everyone's scores for this application")).to_be_visible()
+    expect(page.locator("table").get_by_text("I would like to hear more about the costs.")).to_be_visible()
+    axe_check("after sending in")
+
+
+def test_a_missing_score_is_explained_beside_its_criterion(page, shortlisting_server, sign_in, axe_check):
+    server = shortlisting_server
+    sign_in(server, SCORER)
+    page.goto(f"{server.url}/rounds/1/scoring")
+    page.locator("table a.govuk-link").first.click()
+    page.get_by_role("button", name="Send in my scores").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.locator(".govuk-error-message").first).to_contain_text("Choose a score for")
+    axe_check("scoring page with errors")
+
+
+@pytest.mark.parametrize("width", [375])
+def test_scoring_fits_a_phone_screen(page, shortlisting_server, sign_in, width):
+    server = shortlisting_server
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(server, SCORER)
+    page.goto(f"{server.url}/rounds/1/scoring")
+    page.locator("table a.govuk-link").first.click()
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width + 1, f"the page scrolls sideways on a {width}px phone ({scroll_width}px wide)"
