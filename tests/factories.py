@@ -17,9 +17,8 @@ from workflows import get_workflow
 
 _numbers = itertools.count(1)
 
-# Statuses that later stages need and whose services come with later issues (scoring,
-# decisions). Tests that need a round past shortlisting arrange these directly, as data.
-SHORTLIST = "shortlisted"
+# Decisions come with a later issue: tests that need a round past deciding arrange the
+# applications' statuses directly, as data (see World.set_status).
 
 
 class World:

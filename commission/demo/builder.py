@@ -232,6 +232,8 @@ def sign_in_sheet(cast: Cast) -> str:
     rows = [("Administrator", cast.administrator.email), ("Facilitator", cast.facilitator.email),
             ("Funder or auditor", cast.funder.email)]
     rows += [("Panel member", m.email) for m in cast.members[:3]]
+    if cast.round is not None and cast.round.stage == "shortlisting":
+        rows += [("Member, to score", demo_scoring.SCORER), ("Member, to vote", demo_scoring.VOTER)]
     rows += [("Applicant", a.email) for a in cast.applicants[:2]]
     width = max(len(r[0]) for r in rows)
     lines = ["The demo round is ready. Sign in at http://127.0.0.1:5000 with any of these:", ""]

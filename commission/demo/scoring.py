@@ -3,7 +3,8 @@ scoring, so a newcomer can try each part. Built through the same services as eve
 
 Panel 1: two members have sent in their scores, and they disagree sharply on one application, so
 it is flagged for the panel meeting; another member (SCORER) has said yes to her work and has not
-started, ready to try scoring. Panel 2 has sent in everything."""
+started, ready to try scoring. Panel 2 has sent in everything; its scoring is closed and two of
+its members have voted for the suggested shortlist, so VOTER can read the results and vote."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,8 +15,10 @@ from commission.demo import content
 from commission.panels import policy as panel_policy
 from commission.panels import service as panels
 from commission.scores import service as scores
+from commission.shortlist import service as shortlist
 
 SCORER = content.PANELS[0]["members"][4]["email"]
+VOTER = content.PANELS[1]["members"][2]["email"]
 COMMENTS = (
     "Clear plan, and older people are in charge of it.",
     "I liked the home visits. The costs look a little high.",
@@ -52,6 +55,12 @@ def share_out_and_score(cast) -> None:
                 values[version.criteria[0].id] = 0 if member is first_panel[2] else version.scale_max
             scores.submit(member, application, values, COMMENTS[(member.id + application.id) % len(COMMENTS)])
     assert scorer not in sending
+    clock.advance(timedelta(days=1))
+    panel_two = round.panels[1]
+    motion = shortlist.close_scoring(cast.facilitator, round, panel_two)
+    for member in second_panel[:2]:
+        clock.advance(timedelta(hours=2))
+        shortlist.vote(member, round, motion, "yes")
 
 
 def _points(member_id: int, application_id: int, position: int, top: int) -> int:

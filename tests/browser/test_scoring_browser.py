@@ -3,8 +3,11 @@ every page on the way is checked by axe."""
 import pytest
 from playwright.sync_api import expect
 
-from commission.demo.scoring import SCORER
+from commission.demo import content
+from commission.demo.scoring import SCORER, VOTER
 from tests.browser.conftest import serve_demo
+
+FACILITATOR = content.FACILITATOR["email"]
 
 
 @pytest.fixture
@@ -75,3 +78,23 @@ def test_scoring_fits_a_phone_screen(page, shortlisting_server, sign_in, width):
     page.locator("table a.govuk-link").first.click()
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width + 1, f"the page scrolls sideways on a {width}px phone ({scroll_width}px wide)"
+
+
+def test_a_member_reads_the_results_and_votes_on_the_shortlist(page, shortlisting_server, sign_in, axe_check):
+    server = shortlisting_server
+    sign_in(server, VOTER)
+    page.goto(f"{server.url}/rounds/1/panels/2/results")
+    expect(page.get_by_role("heading", name="The ranking")).to_be_visible()
+    axe_check("results and shortlist")
+    page.get_by_label("Yes, agree this shortlist").check()
+    page.get_by_role("button", name="Send my vote").click()
+    expect(page.locator(".govuk-notification-banner")).to_be_visible()
+    axe_check("after voting")
+
+
+def test_the_facilitator_cannot_open_the_results_while_the_panel_is_voting(page, shortlisting_server, sign_in):
+    server = shortlisting_server
+    sign_in(server, FACILITATOR)
+    response = page.goto(f"{server.url}/rounds/1/panels/2/results")
+    assert response.status == 403
+    expect(page.get_by_role("heading", name="The ranking")).to_have_count(0)
