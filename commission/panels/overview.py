@@ -12,7 +12,7 @@ from commission.extensions import db
 from commission.panels import assignment
 from commission.panels import policy as panel_policy
 from commission.panels.models import Assignment
-from commission.panels.service import _excluded_pairs, _sent_in, active_assignments, applications_each
+from commission.panels.service import _sent_in, active_assignments, applications_each
 from commission.rounds.models import Panel, Round, RoundPerson
 
 
@@ -50,7 +50,7 @@ def overview(round: Round) -> list[PanelWork]:
         .order_by(Application.id)))
     live = active_assignments(round)
     sent = _sent_in([a.id for a in applications])
-    conflicts = _excluded_pairs(round, [a.id for a in applications], settings.excluded_levels)
+    conflicts = panel_policy.excluded_pairs(round, [a.id for a in applications])
     people = list(db.session.scalars(select(RoundPerson).options(selectinload(RoundPerson.user)).where(
         RoundPerson.round_id == round.id, RoundPerson.role == "member").order_by(RoundPerson.id)))
     names = {p.user_id: p.user.name for p in people}

@@ -58,6 +58,21 @@ def level_for(member, application: Application) -> str | None:
         .order_by(ConflictDeclaration.id.desc()).limit(1))
 
 
+def excluded_pairs(round: Round, application_ids) -> set[tuple[int, int]]:
+    """(application id, member id) for every member whose newest declaration keeps them out."""
+    application_ids = list(application_ids)
+    if not application_ids:
+        return set()
+    excluded_levels = settings_for(round).excluded_levels
+    newest = (select(ConflictDeclaration.application_id, ConflictDeclaration.member_id,
+                     func.max(ConflictDeclaration.id).label("id"))
+              .where(ConflictDeclaration.application_id.in_(application_ids))
+              .group_by(ConflictDeclaration.application_id, ConflictDeclaration.member_id).subquery())
+    rows = db.session.execute(select(ConflictDeclaration.application_id, ConflictDeclaration.member_id,
+                                     ConflictDeclaration.level).join(newest, newest.c.id == ConflictDeclaration.id))
+    return {(app, member) for app, member, level in rows if level in excluded_levels}
+
+
 def is_excluded(member, application: Application) -> bool:
     return level_for(member, application) in settings_for(application.round).excluded_levels
 

@@ -166,7 +166,7 @@ def _fill(round: Round, panels) -> tuple[list[list[int]], list[str]]:
             continue
         members = [p.user_id for p in panel.people if p.role == "member" and p.stepped_back_at is None]
         applications = _panel_application_ids(panel.id)
-        conflicts = _excluded_pairs(round, applications, settings.excluded_levels)
+        conflicts = panel_policy.excluded_pairs(round, applications)
         result = assignment.plan(applications, members, settings.scorers_per_application,
                                  {m: per_member for m in members}, conflicts | released, existing)
         for application_id, member_id in result.pairs:
@@ -182,16 +182,6 @@ def _fill(round: Round, panels) -> tuple[list[list[int]], list[str]]:
 def _panel_application_ids(panel_id: int) -> list[int]:
     return list(db.session.scalars(select(Application.id).where(
         Application.panel_id == panel_id, Application.status.in_(panel_policy.PANEL_STATUSES))))
-
-
-def _excluded_pairs(round: Round, application_ids, excluded_levels) -> set[tuple[int, int]]:
-    newest = (select(ConflictDeclaration.application_id, ConflictDeclaration.member_id,
-                     func.max(ConflictDeclaration.id).label("id"))
-              .where(ConflictDeclaration.application_id.in_(application_ids))
-              .group_by(ConflictDeclaration.application_id, ConflictDeclaration.member_id).subquery())
-    rows = db.session.execute(select(ConflictDeclaration.application_id, ConflictDeclaration.member_id,
-                                     ConflictDeclaration.level).join(newest, newest.c.id == ConflictDeclaration.id))
-    return {(app, member) for app, member, level in rows if level in excluded_levels}
 
 
 def _release(work: list[Assignment], reason: str) -> None:

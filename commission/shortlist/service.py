@@ -25,7 +25,6 @@ from commission.audit import service as audit
 from commission.errors import FieldProblem, NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.panels import policy as panel_policy
-from commission.panels import service as panels_service
 from commission.panels.models import Assignment
 from commission.rounds import policy
 from commission.rounds.models import Panel, Round, RoundPerson
@@ -136,20 +135,12 @@ def panel_voters(panel: Panel) -> list[int]:
         RoundPerson.panel_id == panel.id, RoundPerson.role == "member", RoundPerson.stepped_back_at.is_(None))))
 
 
-def excluded_pairs(round: Round, application_ids) -> set[tuple[int, int]]:
-    """(application id, member id) where the member's newest declaration excludes them."""
-    if not application_ids:
-        return set()
-    return panels_service._excluded_pairs(round, list(application_ids),
-                                          panel_policy.settings_for(round).excluded_levels)
-
-
 def counts(round: Round, motion: ShortlistMotion) -> dict[int, Count]:
     """{application id: Count} for every eligible application of the motion's panel."""
     panel = db.session.get(Panel, motion.panel_id)
     applications = eligible_ids(round, panel)
     voters = set(panel_voters(panel))
-    excluded = excluded_pairs(round, applications)
+    excluded = panel_policy.excluded_pairs(round, applications)
     ballots = dict(db.session.execute(select(ShortlistVote.member_id, ShortlistVote.choice)
                                       .where(ShortlistVote.motion_id == motion.id)).all())
     found = {}
@@ -282,7 +273,7 @@ def propose_change(actor, round: Round, panel: Panel, application_ids, reason: s
     if chosen == before:
         raise FieldProblem.one("applications", "That is the shortlist already put to the vote. Nothing has changed.")
     touched = chosen ^ before
-    linked = {a for a, m in excluded_pairs(round, touched) if m == actor.id}
+    linked = {a for a, m in panel_policy.excluded_pairs(round, touched) if m == actor.id}
     if linked:
         titles = ", ".join(f"‘{t}’" for t in db.session.scalars(
             select(Application.title).where(Application.id.in_(linked)).order_by(Application.id)))

@@ -75,7 +75,7 @@ def _page(round: Round, panel: Panel, errors: dict[str, str] | None = None, stat
     motions = _motions(panel)
     motion = motions[-1] if motions else None
     member = policy.round_role(current_user, round) == "member"
-    excluded = {a for a, m in service.excluded_pairs(round, found.order) if m == current_user.id} if member else set()
+    excluded = {a for a, m in panel_policy.excluded_pairs(round, found.order) if m == current_user.id} if member else set()
     movers = {m.moved_by_id for m in motions if m.moved_by_id}
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(movers))).all()) if movers else {}
     my_vote = motion and db.session.scalar(select(ShortlistVote.choice).where(
