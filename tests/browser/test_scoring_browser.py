@@ -98,3 +98,27 @@ def test_the_facilitator_cannot_open_the_results_while_the_panel_is_voting(page,
     response = page.goto(f"{server.url}/rounds/1/panels/2/results")
     assert response.status == 403
     expect(page.get_by_role("heading", name="The ranking")).to_have_count(0)
+
+
+def test_everyone_s_scores_fit_a_phone_screen_after_sending_in(page, shortlisting_server, sign_in):
+    server = shortlisting_server
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(server, SCORER)
+    page.goto(f"{server.url}/rounds/1/scoring")
+    page.locator("table a.govuk-link").first.click()
+    for group in page.locator("form fieldset").all():
+        group.locator("input[type=radio]").nth(2).check()
+    page.get_by_role("button", name="Send in my scores").click()
+    expect(page.get_by_role("heading", name="Everyone's scores for this application")).to_be_visible()
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 376, f"the page scrolls sideways on a phone ({scroll_width}px wide)"
+
+
+def test_the_results_fit_a_phone_screen(page, shortlisting_server, sign_in):
+    server = shortlisting_server
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(server, VOTER)
+    page.goto(f"{server.url}/rounds/1/panels/2/results")
+    expect(page.get_by_role("heading", name="The ranking")).to_be_visible()
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 376, f"the results page scrolls sideways on a phone ({scroll_width}px wide)"
