@@ -252,12 +252,10 @@ def test_moving_work_needs_a_reason_and_a_member_with_room_and_no_link(client, w
     assert unchanged()
     outsider = world.round().members[0]
     assert "Work can only move to a member of the same panel." in _move(post, round, work, outsider).text
-    # A conflicted member: they said they are close to this group.
-    service.declare(light, application, "close")
+    # A conflicted member: they said they are close to this group (checked before their cap).
+    service.declare(busy, application, "close")
     db.session.commit()
-    assert "That member declared a link with this group" in _move(post, round, work, light).text
-    service.declare(light, application, "none")
-    db.session.commit()
+    assert "That member declared a link with this group" in _move(post, round, work, busy).text
     assert unchanged()
     # Scores already sent in stay with the person who sent them.
     _send_in(round, on_it[1], application)

@@ -54,12 +54,17 @@ def test_a_conflicted_member_sees_only_the_title(client, world, login, post, sho
     page = client.get(f"/rounds/{round.id}/panel/applications/{first.id}")
     assert page.status_code == 403
     assert first.title in page.text and first.summary not in page.text
-    assert "You said you know this group well, so you will not see its application." in page.text
+    assert "keeps you out of its scoring, so you will not see its application." in page.text
     assert panel_policy.is_excluded(member, first)
-    # Changing the answer later is kept as a new declaration; the newest counts.
-    post(f"/rounds/{round.id}/panel/conflicts", {f"level_{first.id}": "know_of"},
+    # A closer link later is kept as a new declaration; the newest counts.
+    post(f"/rounds/{round.id}/panel/conflicts", {f"level_{first.id}": "involved"},
          token_from=f"/rounds/{round.id}/panel")
-    assert not panel_policy.is_excluded(member, first)
+    assert panel_policy.level_for(member, first) == "involved"
+    # Taking a conflict back is refused: otherwise a member could clear it just before a vote.
+    refused = post(f"/rounds/{round.id}/panel/conflicts", {f"level_{first.id}": "none"},
+                   token_from=f"/rounds/{round.id}/panel", follow_redirects=True)
+    assert "so you stay out of its scoring and votes. If that was a mistake, tell your facilitator." in refused.text
+    assert panel_policy.is_excluded(member, first)
     assert db.session.scalar(select(func.count()).select_from(ConflictDeclaration).where(
         ConflictDeclaration.application_id == first.id, ConflictDeclaration.member_id == member.id)) == 2
 
@@ -138,7 +143,8 @@ from commission.panels.models import CONFLICT_LEVELS, DEFAULT_EXCLUDED  # noqa: 
 @given(said=st.lists(st.sampled_from(sorted(CONFLICT_LEVELS)), min_size=1, max_size=4))
 def test_invariant_3_no_one_reads_an_application_they_declared_a_conflict_on(client, world, login, said):
     """Whatever a member says, in any order, they read an application's details exactly when
-    their newest answer does not exclude them (invariant 3 of the design)."""
+    their newest answer does not exclude them (invariant 3 of the design). Once a link has
+    excluded them, taking it back is refused, so it stays excluded."""
     round = world.round(members_per_panel=3, applications_count=2)
     world.advance(round, "shortlisting")
     member = round.members[0]
@@ -152,7 +158,7 @@ def test_invariant_3_no_one_reads_an_application_they_declared_a_conflict_on(cli
     db.session.commit()
     login(member)
     page = client.get(f"/rounds/{round.id}/panel/applications/{target.id}")
-    excluded = said[-1] in DEFAULT_EXCLUDED
+    excluded = any(level in DEFAULT_EXCLUDED for level in said)
     assert (page.status_code == 403) == excluded
     assert (target.summary in page.text) == (not excluded)
 

@@ -68,7 +68,7 @@ def test_staff_see_no_scores_or_ranking_until_the_panel_agrees(client, world, lo
     world.agree_shortlists(round, until="scored")
     db.session.commit()
     applicant = round.applicants[0]
-    ranking_words = ("The ranking", "Mean score for each criterion", COMMENT)
+    ranking_words = ("The ranking", "Average score for each criterion", COMMENT)
     for person in (round.facilitator, round.funder):
         login(person)
         page = client.get(results_url(round))
@@ -91,7 +91,7 @@ def test_staff_see_no_scores_or_ranking_until_the_panel_agrees(client, world, lo
         assert "The panel is voting on its shortlist." in round_page and "results and shortlist" not in round_page
     login(round.members[0])
     page = client.get(results_url(round))
-    assert page.status_code == 200 and "The ranking" in page.text and "Mean score for each criterion" in page.text
+    assert page.status_code == 200 and "The ranking" in page.text and "Average score for each criterion" in page.text
     assert COMMENT not in page.text  # comments are read with each application, not in the ranking
 
     for member in round.members[:2]:

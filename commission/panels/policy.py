@@ -92,7 +92,8 @@ def why_not_details(member, application: Application) -> str | None:
     if missing:
         return f"Before you read applications, you need to finish this training: {', '.join(missing)}."
     if is_excluded(member, application):
-        return "You said you know this group well, so you will not see its application. Thank you for saying so."
+        return ("You told us about a link with this group that keeps you out of its scoring, so you will not "
+                "see its application. Thank you for saying so.")
     if undeclared(member, round):
         return "Before you read any application, say for each one in your panel whether you have a link with it."
     return None

@@ -49,7 +49,8 @@ def set_training(actor, round: Round, titles: list[str]) -> list[TrainingModule]
     made = [TrainingModule(round_id=round.id, position=n, title=t) for n, t in enumerate(cleaned, start=1)]
     db.session.add_all(made)
     db.session.flush()
-    audit.record(actor, "training.set", "round", round.id, round_id=round.id, module_ids=[m.id for m in made])
+    audit.record(actor, "training.set", "round", round.id, round_id=round.id, module_ids=[m.id for m in made],
+                 titles=audit.change([m.title for m in existing], cleaned), removed_ids=[m.id for m in existing])
     return made
 
 
@@ -90,6 +91,11 @@ def declare(actor, application: Application, level: str) -> ConflictDeclaration:
     before = panel_policy.level_for(actor, application)
     if before == level:
         raise RuleBroken("You have already said this.")
+    excluded = panel_policy.settings_for(round).excluded_levels
+    if before in excluded and level not in excluded:
+        # Otherwise a member could clear their own conflict just before a vote.
+        raise RuleBroken(f"You told us about a close link with {application.organisation}, so you stay out of "
+                         "its scoring and votes. If that was a mistake, tell your facilitator.")
     declaration = ConflictDeclaration(application_id=application.id, member_id=actor.id, level=level,
                                       declared_at=clock.now())
     db.session.add(declaration)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, exists, func, select
 
-import scoring
 
 from commission.accounts.models import User
 from commission.applications.models import Application
@@ -18,7 +17,6 @@ from commission.extensions import db
 from commission.panels.models import Assignment, ConflictDeclaration, PanelSettings, TrainingModule, TrainingRecord
 from commission.panels.policy import PANEL_STATUSES
 from commission.rounds.models import Panel, Round, RoundPerson
-from commission.scores import service as scores
 from commission.scores.models import ScoreSheet
 from commission.scores.policy import SCORING_STAGE
 from commission.shortlist.models import ScoringClosure
@@ -84,7 +82,6 @@ class ApplicationProgress:
     wanted: int
     assigned: int = 0
     sent_in: int = 0
-    flagged: bool = False  # to talk about at the panel meeting (scorers differ a lot); no numbers
 
     @property
     def short_of_scorers(self) -> bool:
@@ -176,13 +173,6 @@ def member_work(rounds: list[Round], member_id: int | None = None, *, settings=N
     return found
 
 
-def flagged_applications(round: Round, tolerance: int) -> set[int]:
-    """Applications flagged for discussion at the panel meeting: the same rule as
-    `scores.service.flags_for`, for the whole round at once. Ids only, never the scores."""
-    found = [scoring.Score(a, m, c, v) for a, m, c, v in scores.counted(round.id)]
-    return {flag.application_id for flag in scoring.moderation_flags(found, tolerance=tolerance)}
-
-
 def round_progress(round: Round) -> list[PanelProgress]:
     """Every panel of the round: its members' progress and each application's scorers."""
     settings, closures = _settings([round.id]), _closures([round.id])
@@ -204,9 +194,6 @@ def round_progress(round: Round) -> list[PanelProgress]:
             .group_by(ScoreSheet.application_id)):
         if application_id in applications:
             applications[application_id].sent_in = count
-    for application_id in flagged_applications(round, settings[round.id].moderation_tolerance):
-        if application_id in applications:
-            applications[application_id].flagged = True
     return [PanelProgress(panel, closures.get(panel.id),
                           [m for m in members.values() if m.panel_id == panel.id],
                           [a for a in applications.values() if a.panel_id == panel.id])

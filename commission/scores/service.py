@@ -79,7 +79,8 @@ def _as_int(value) -> int | None:
     if isinstance(value, int):
         return value
     text = str(value).strip()
-    return int(text) if text.isdigit() else None
+    # Only the digits 0-9: '²' and other Unicode digits are not scores.
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _clean(text: str | None, limit: int, label: str, field: str) -> str | None:
@@ -171,6 +172,8 @@ def revise(actor, application: Application, raw: dict, comment: str | None, reas
         raise RuleBroken("You have not sent in scores for this application yet, so there is nothing to change.")
     if sheet.set_aside_at is not None:
         raise RuleBroken("Your scores for this application were set aside when you declared a link with it.")
+    if seen_record is None:
+        raise RuleBroken("Something went wrong with the page. Open it again and make your change there.")
     if seen_record != len(sheet.records):
         raise RuleBroken("Your scores for this application changed in another window after you opened this "
                          "page. Look at them again below before changing them.")

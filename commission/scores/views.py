@@ -64,11 +64,15 @@ def _page(round, application, *, problems=None, entered=None, status=200):
     return render_template(
         "scores/score.html", round=round, application=application, version=version, sheet=sheet,
         questions=form_setup.questions_for(round), why_not=score_policy.why_not_score(current_user, application),
-        chosen={int(k): int(v) for k, v in chosen.items() if str(v).isdigit()}, comment=comment or "",
+        chosen={int(k): int(v) for k, v in chosen.items() if _digits(k) and _digits(v)}, comment=comment or "",
         problems=problems, errors=errors, field_name=service.field_name,
         others=others_for(current_user, application) if sees_others else None,
         flags=service.flags_for(application) if sees_others else [],
         settings=panel_policy.settings_for(round), reason=request.form.get("reason", "")), status
+
+
+def _digits(value) -> bool:
+    return str(value).isascii() and str(value).isdigit()
 
 
 @bp.get("/applications/<int:application_id>/score")

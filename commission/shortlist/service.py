@@ -270,15 +270,12 @@ def propose_change(actor, round: Round, panel: Panel, application_ids, reason: s
     if not chosen:
         raise FieldProblem.one("applications", "Choose at least one application for the shortlist.")
     before = set(current.application_ids)
+    # A member's links stay as they are: they neither see nor decide whether those groups are on it
+    # (the page does not even say), so what they send for them is ignored.
+    linked = {a for a, m in panel_policy.excluded_pairs(round, panel_ids) if m == actor.id}
+    chosen = (chosen - linked) | (before & linked)
     if chosen == before:
         raise FieldProblem.one("applications", "That is the shortlist already put to the vote. Nothing has changed.")
-    touched = chosen ^ before
-    linked = {a for a, m in panel_policy.excluded_pairs(round, touched) if m == actor.id}
-    if linked:
-        titles = ", ".join(f"‘{t}’" for t in db.session.scalars(
-            select(Application.title).where(Application.id.in_(linked)).order_by(Application.id)))
-        raise FieldProblem.one("applications", f"You have a link with {titles}, so you cannot change whether "
-                                               "it is on the shortlist.")
     order = panel_results(round, panel).order
     ids = [i for i in order if i in chosen]
     current.status, current.decided_at = "replaced", clock.now()
