@@ -16,6 +16,13 @@ def shortlisting_server(tmp_path):
         yield server
 
 
+@pytest.fixture(scope="module")
+def shortlisting_to_read(tmp_path_factory):
+    """One demo at shortlisting for the tests that only read it."""
+    with serve_demo(tmp_path_factory.mktemp("shortlisting") / "demo.db", "shortlisting") as server:
+        yield server
+
+
 def _tab_to(page, selector: str, limit: int = 200) -> None:
     """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
     for _ in range(limit):
@@ -92,8 +99,8 @@ def test_a_member_reads_the_results_and_votes_on_the_shortlist(page, shortlistin
     axe_check("after voting")
 
 
-def test_the_facilitator_cannot_open_the_results_while_the_panel_is_voting(page, shortlisting_server, sign_in):
-    server = shortlisting_server
+def test_the_facilitator_cannot_open_the_results_while_the_panel_is_voting(page, shortlisting_to_read, sign_in):
+    server = shortlisting_to_read
     sign_in(server, FACILITATOR)
     response = page.goto(f"{server.url}/rounds/1/panels/2/results")
     assert response.status == 403
@@ -114,11 +121,30 @@ def test_everyone_s_scores_fit_a_phone_screen_after_sending_in(page, shortlistin
     assert scroll_width <= 376, f"the page scrolls sideways on a phone ({scroll_width}px wide)"
 
 
-def test_the_results_fit_a_phone_screen(page, shortlisting_server, sign_in):
-    server = shortlisting_server
+def test_the_results_fit_a_phone_screen(page, shortlisting_to_read, sign_in):
+    server = shortlisting_to_read
     page.set_viewport_size({"width": 375, "height": 800})
     sign_in(server, VOTER)
     page.goto(f"{server.url}/rounds/1/panels/2/results")
     expect(page.get_by_role("heading", name="The ranking")).to_be_visible()
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 376, f"the results page scrolls sideways on a phone ({scroll_width}px wide)"
+
+
+SHORTLISTING_PAGES = {
+    FACILITATOR: ["/", "/rounds/1", "/rounds/1/progress", "/rounds/1/assignments", "/rounds/1/panel-settings",
+                  "/rounds/1/training", "/rounds/1/audit"],
+    SCORER: ["/", "/rounds/1", "/rounds/1/panel", "/rounds/1/scoring"],
+    VOTER: ["/", "/rounds/1/panels/2/results", "/rounds/1/panel/step-back"],
+    content.FUNDER_AUDITOR["email"]: ["/", "/rounds/1", "/rounds/1/audit"],
+}
+
+
+@pytest.mark.parametrize("email", list(SHORTLISTING_PAGES))
+def test_every_shortlisting_page_passes_axe(page, shortlisting_to_read, sign_in, axe_check, email):
+    server = shortlisting_to_read
+    sign_in(server, email)
+    for path in SHORTLISTING_PAGES[email]:
+        response = page.goto(f"{server.url}{path}")
+        assert response.status == 200, f"{path} gave {response.status} to {email}"
+        axe_check(f"{path} for {email}")
