@@ -14,12 +14,17 @@ executemany, not through the services: this measures reading, not writing.
 Two timings over the same stored scores, in the same run:
 
   value     commission.shortlist.results.round_results: panel_results for every panel: the one
-            query for the scores that count, then ranking (exact totals, tie-break, draw),
-            moderation flags, agreement (Krippendorff's alpha) and the optimal budget fit,
-            exactly as the results page and closing scoring use it
+            query that tallies the scores that count (how many scorers gave each point, per
+            application and criterion), then ranking (exact totals, tie-break, draw), moderation
+            flags, agreement (Krippendorff's alpha) and the optimal budget fit, exactly as the
+            results page and closing scoring use it
   baseline  SELECT application_id, criterion_id, AVG(value) ... GROUP BY over the same scores
             (the same joins and filters: current record, not set aside, this round), all rows
             fetched: the least a database can do to report a mean per criterion
+
+It also prints where the value's time goes, each part timed on its own over every panel (best
+of the runs): the tally query, scoring.count_table (checking the tallies once),
+scoring.results_from_tallies, scoring.agreement_from_tallies and scoring.fit_budget.
 
 The last line is `RESULT national_results value=<s> baseline=<s> ratio=<value/baseline>`.
 The goal (issue 5) is value at most 1 second and at most 3 times the baseline.
@@ -28,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import pstats
 import random
 import sys
@@ -44,8 +50,10 @@ from _timing import timed  # noqa: E402  (bench/_timing.py, beside this script)
 from commission import create_app  # noqa: E402
 from commission.database import read_only  # noqa: E402
 from commission.extensions import db  # noqa: E402
+from commission.applications.models import Application  # noqa: E402
 from commission.rounds.models import Round  # noqa: E402
-from commission.shortlist.results import counted_scores, round_results  # noqa: E402
+import scoring  # noqa: E402
+from commission.shortlist import results  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 FULL, QUICK = 20_000, 2_000
@@ -53,6 +61,7 @@ PANELS, MEMBERS_PER_PANEL = 40, 15
 WEIGHTS = (3, 3, 2, 2, 2, 1, 1, 1)
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 BATCH = 50_000
+PARTS = ("query", "check", "results", "agreement", "fit")
 
 GROUP_BY = text("""
     SELECT s.application_id, cs.criterion_id, AVG(cs.value)
@@ -183,13 +192,46 @@ def prepare(args, url: str) -> None:
 def whole_round() -> list:
     """What the benchmark times: every panel's results, through the same code as the pages."""
     round = db.session.get(Round, 1)
-    return round_results(round)
+    return results.round_results(round)
 
 
-def fetch_only() -> int:
-    """For the breakdown: just the one query per panel that the results make, tuples in hand."""
+def parts() -> dict:
+    """For the breakdown: each part of the results on its own, every panel, in seconds."""
     round = db.session.get(Round, 1)
-    return sum(len(counted_scores(round.id, panel.id)) for panel in round.panels)
+    version = results.criteria.current_version(round)
+    specs = [scoring.CriterionSpec(c.id, c.weight, c.position) for c in version.criteria]
+    rules = results.rules_for(version, 2)
+    requested = results.requested_by_panel(round)
+    spent = dict.fromkeys(PARTS, 0.0)
+    rows = 0
+    for panel in round.panels:
+        started = time.perf_counter()
+        tallies = results.counted_tallies(round.id, panel.id, rules.scale_max)
+        spent["query"] += time.perf_counter() - started
+        rows += len(tallies)
+        started = time.perf_counter()
+        table = scoring.count_table(tallies, rules.scale_max)
+        spent["check"] += time.perf_counter() - started
+        started = time.perf_counter()
+        found = scoring.results_from_tallies(table, specs, rules)
+        spent["results"] += time.perf_counter() - started
+        started = time.perf_counter()
+        scoring.agreement_from_tallies(table)
+        spent["agreement"] += time.perf_counter() - started
+        costs = dict(db.session.execute(select(Application.id, Application.amount_requested_pence)
+                                        .where(Application.panel_id == panel.id)).all())
+        items = [(r.application_id, costs[r.application_id], r.exact_total) for r in found if r.rank]
+        started = time.perf_counter()
+        scoring.fit_budget(items, results.share_of_budget(round, requested[panel.id], sum(requested.values()), 150),
+                           "optimal")
+        spent["fit"] += time.perf_counter() - started
+    spent["rows"] = rows
+    return spent
+
+
+def parts_as_the_results_run() -> dict:
+    with results._collector_paused():   # as round_results does, while the rows are in hand
+        return parts()
 
 
 def group_by() -> list:
@@ -218,14 +260,21 @@ def main(argv=None) -> None:
             "SELECT COUNT(*) FROM criterion_scores cs JOIN score_sheets s ON s.current_record_id = cs.record_id "
             "WHERE s.set_aside_at IS NULL")))
         # Alternate, so that neither always runs on a warmer cache.
-        best = {"value": float("inf"), "baseline": float("inf"), "fetch": float("inf")}
+        best = {"value": float("inf"), "baseline": float("inf")}
+        split = dict.fromkeys(PARTS, float("inf"))
+        # Each timing starts with a full collection (not timed), so that neither pays for the
+        # cyclic garbage collector going over what the other left in memory.
         for _ in range(repeat):
+            found = means = None
+            gc.collect()
             seconds, found = timed(lambda: run(whole_round), 1)
             best["value"] = min(best["value"], seconds)
+            gc.collect()
             seconds, means = timed(lambda: run(group_by), 1)
             best["baseline"] = min(best["baseline"], seconds)
-            seconds, fetched = timed(lambda: run(fetch_only), 1)
-            best["fetch"] = min(best["fetch"], seconds)
+            gc.collect()
+            spent = run(parts_as_the_results_run)
+            split = {part: min(split[part], spent[part]) for part in split}
         ranked = sum(len(r.ranked) for r in found)
         chosen = sum(len(r.chosen_ids) for r in found)
         assert len(means) == args.applications * len(WEIGHTS), len(means)
@@ -234,8 +283,12 @@ def main(argv=None) -> None:
         print(f"  panel_results, every panel  {best['value']:7.3f}s  ({ranked:,} ranked, {chosen:,} suggested "
               f"for shortlists, {sum(len(r.flags) for r in found):,} moderation flags)")
         print(f"  bare GROUP BY               {best['baseline']:7.3f}s  ({len(means):,} means)")
-        print(f"  (of the results: the query alone, every panel {best['fetch']:.3f}s for {fetched:,} scores; the rest "
-              f"is scoring.results, scoring.agreement and scoring.fit_budget)")
+        print(f"  of the results, each part on its own (best of {repeat}), every panel:")
+        print(f"    the tally query           {split['query']:7.3f}s  ({spent['rows']:,} rows)")
+        print(f"    count_table (checks)      {split['check']:7.3f}s")
+        print(f"    results_from_tallies      {split['results']:7.3f}s")
+        print(f"    agreement_from_tallies    {split['agreement']:7.3f}s")
+        print(f"    fit_budget, optimal       {split['fit']:7.3f}s")
         if args.profile:
             profiler = cProfile.Profile()
             with read_only():

@@ -96,7 +96,12 @@ def fit_budget_positions(items, budget: int, method: str) -> list[int]:
 
 
 def score_units(score) -> int:
-    """A score in whole thousandths of a point: the nearest, worked out exactly from the number given."""
+    """A score in whole thousandths of a point: the nearest, worked out exactly from the number given
+    (exactly half way goes to the even one)."""
+    if type(score) is Fraction:   # the usual case (scoring.Result.exact_total): whole-number arithmetic is faster
+        whole, rest = divmod(score.numerator * SCORE_UNITS, score.denominator)
+        twice = 2 * rest
+        return whole + (twice > score.denominator or (twice == score.denominator and whole % 2))
     return round(Fraction(score) * SCORE_UNITS)
 
 
@@ -122,9 +127,10 @@ def _checked(items, budget, method):
             raise ValueError(f"The cost of {identifier!r} must be a whole number of pence.")
         if cost < 0:
             raise ValueError(f"The cost of {identifier!r} cannot be below zero.")
-        if isinstance(score, bool) or not isinstance(score, Real) or not math.isfinite(score):
+        if type(score) not in (Fraction, int) and (isinstance(score, bool) or not isinstance(score, Real)
+                                                   or not math.isfinite(score)):
             raise ValueError(f"The score of {identifier!r} must be a number.")
-        if score < 0:
+        if (score.numerator if type(score) is Fraction else score) < 0:
             raise ValueError(f"The score of {identifier!r} cannot be below zero.")
         ids.append(identifier)
         costs.append(cost)
@@ -210,11 +216,15 @@ def _critical_ratio(groups, costs, values, budget) -> tuple[int, int]:
                 else:
                     break
             hull.append((cost, value))
-        segments.extend((Fraction(v1 - v0, c1 - c0), c1 - c0) for (c0, v0), (c1, v1) in zip(hull, hull[1:]))
-    segments.sort(key=lambda segment: segment[0], reverse=True)
+        segments.extend((v1 - v0, c1 - c0) for (c0, v0), (c1, v1) in zip(hull, hull[1:]))
+    # Steepest first. A float key is enough (and much faster than comparing fractions): every
+    # λ ≥ 0 gives a true bound, so two slopes a hair apart taken in the wrong order only make
+    # the bound a hair looser; the λ returned is exact.
+    segments.sort(key=lambda segment: segment[0] / segment[1], reverse=True)
     left = budget
-    for slope, cost in segments:
+    for value, cost in segments:
         if cost > left:
+            slope = Fraction(value, cost)
             return slope.numerator, slope.denominator
         left -= cost
     return 0, 1

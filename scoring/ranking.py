@@ -10,14 +10,22 @@ scores arrive in:
 3. Then the recorded draw: each application's ticket is sha256 of "<draw_seed>:<application id>"
    written in hexadecimal, and the lower ticket wins. Anyone can repeat the draw from the
    seed, and the same seed always gives the same order.
+
+`results` (from the scores) and `results_from_tallies` (from how many scorers gave each point)
+differ only in how they sum up each application's scores on each criterion: both hand those
+sums to the one ranking below (`_Round.rank`).
 """
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from fractions import Fraction
 from math import lcm
 
+import numpy
+
 from scoring.model import Flag, Result, Rules, id_order
+from scoring.tallies import count_table
 from scoring.totals import ADJUSTED_UNIT, adjusted_offsets, criteria_by_id, group_scores, whole_weights
 
 DRAW_WORDS = "the recorded draw"
@@ -39,94 +47,149 @@ def results(scores, criteria, rules: Rules) -> list[Result]:
     most one score per scorer, application and criterion; anything else is refused with
     ValueError.
     """
-    if not isinstance(rules, Rules):
-        raise ValueError("results() needs the round's Rules.")
-    by_id = criteria_by_id(criteria)
-    weights = whole_weights(by_id)
-    weighted = [(criterion_id, weight) for criterion_id, weight in weights.items() if weight]
-    in_position_order = sorted(by_id, key=lambda criterion_id: by_id[criterion_id].position)
-    criterion_at = {criterion.position: criterion_id for criterion_id, criterion in by_id.items()}
-    for position in rules.tie_break[:-1]:
-        if position not in criterion_at:
-            raise ValueError(f"The tie-break names criterion {position}, but no criterion is at that position.")
-
+    round_ = _Round(criteria, rules)
     grouped = group_scores(scores)
-    adjusted = rules.combination == "generosity_adjusted"
-    unit = ADJUSTED_UNIT if adjusted else 1
-    offsets = adjusted_offsets(grouped) if adjusted else {}
-    top, scale_max, tolerance = rules.scale_max * unit, rules.scale_max, rules.moderation_tolerance
+    if rules.combination != "generosity_adjusted":
+        return round_.rank(_plain_cells(grouped), unit=1)
+    offsets = adjusted_offsets(grouped)
+    top = rules.scale_max * ADJUSTED_UNIT
 
-    sums_of: dict = {}       # application -> {criterion: (sum of scores in units, number of scorers)}
-    flags_of: dict = {}      # application -> [Flag], in position order
-    parts: dict = {}         # application -> (numerator, lcm of counts) of its exact total
-    untotalled = []
+    def adjusted_cells():
+        for application_id, criterion_id, _, count, lowest, highest in _plain_cells(grouped):
+            total = 0
+            for score in grouped[application_id][criterion_id]:
+                value = score.value * ADJUSTED_UNIT - offsets[score.scorer_id]
+                total += 0 if value < 0 else top if value > top else value
+            yield application_id, criterion_id, total, count, lowest, highest
+
+    return round_.rank(adjusted_cells(), unit=ADJUSTED_UNIT)
+
+
+def results_from_tallies(tallies, criteria, rules: Rules) -> list[Result]:
+    """Exactly what `results` gives for the scores counted in `tallies` (see `scoring.tallies`:
+    rows (application_id, criterion_id, n0, n1, ..., n_top), how many scorers gave each point
+    of the scale from 0 to `rules.scale_max`).
+
+    Only for the weighted average: adjusting for generosity needs each scorer's own scores, so
+    a round that adjusts is refused (use `results`). Tallies that do not fit the scale, counts
+    that are not whole numbers of scorers, and tallies that count nobody are refused with
+    ValueError.
+    """
+    round_ = _Round(criteria, rules)
+    if rules.combination == "generosity_adjusted":
+        raise ValueError("Adjusting for generosity needs each scorer's own scores, not only how many gave each "
+                         "point: use results() with the scores.")
+    application_ids, criterion_ids, counts = count_table(tallies, rules.scale_max)
+    points = numpy.arange(counts.shape[1], dtype=numpy.int64)
+    given = counts > 0
+    cells = zip(application_ids, criterion_ids, (counts @ points).tolist(), counts.sum(axis=1).tolist(),
+                given.argmax(axis=1).tolist(), (points[-1] - given[:, ::-1].argmax(axis=1)).tolist())
+    return round_.rank(cells, unit=1)
+
+
+def _plain_cells(grouped: dict):
+    """The cells of grouped scores (see `_Round.rank`), with plain sums."""
     for application_id, by_criterion in grouped.items():
-        sums = {}
         for criterion_id, cell in by_criterion.items():
-            if criterion_id not in by_id:
-                raise ValueError(f"There is a score for criterion {criterion_id!r}, which is not one of the round's.")
             if len(cell) == 1:
-                highest = total = cell[0].value
+                value = cell[0].value
+                yield application_id, criterion_id, value, 1, value, value
             else:
                 values = [score.value for score in cell]
-                highest, lowest, total = max(values), min(values), sum(values)
-                if highest - lowest > tolerance:
-                    flags_of.setdefault(application_id, []).append(
-                        Flag(application_id, criterion_id, lowest, highest, highest - lowest))
+                yield application_id, criterion_id, sum(values), len(values), min(values), max(values)
+
+
+class _Round:
+    """The round's criteria and rules, checked, and the one way of ranking from them."""
+
+    def __init__(self, criteria, rules: Rules):
+        if not isinstance(rules, Rules):
+            raise ValueError("results() needs the round's Rules.")
+        self.rules = rules
+        self.by_id = criteria_by_id(criteria)
+        self.weights = whole_weights(self.by_id)
+        self.criterion_at = {criterion.position: criterion_id for criterion_id, criterion in self.by_id.items()}
+        for position in rules.tie_break[:-1]:
+            if position not in self.criterion_at:
+                raise ValueError(f"The tie-break names criterion {position}, but no criterion is at that position.")
+
+    def rank(self, cells, unit: int) -> list[Result]:
+        """The results from `cells`: (application_id, criterion_id, total, count, lowest, highest)
+        for each application and criterion scored, where total is the sum of the (possibly
+        adjusted) scores in 1/`unit` points, count how many scored it, and lowest and highest
+        the lowest and highest score given (unadjusted: moderation compares what people gave)."""
+        by_id, weights, rules = self.by_id, self.weights, self.rules
+        weighted = [(criterion_id, weight) for criterion_id, weight in weights.items() if weight]
+        in_position_order = sorted(by_id, key=lambda criterion_id: by_id[criterion_id].position)
+        scale_max, tolerance = rules.scale_max, rules.moderation_tolerance
+
+        sums_of = defaultdict(dict)  # application -> {criterion: (sum of scores in units, number of scorers)}
+        flags_of: dict = {}          # application -> [Flag], in position order
+        for application_id, criterion_id, total, count, lowest, highest in cells:
+            if criterion_id not in by_id:
+                raise ValueError(f"There is a score for criterion {criterion_id!r}, which is not one of the round's.")
             if highest > scale_max:
                 raise ValueError(f"A score of {highest} for application {application_id!r} is above the top of "
                                  f"the scale ({scale_max}).")
-            if adjusted:
-                total = 0
-                for score in cell:
-                    value = score.value * unit - offsets[score.scorer_id]
-                    total += 0 if value < 0 else top if value > top else value
-            sums[criterion_id] = (total, len(cell))
-        sums_of[application_id] = sums
-        # The exact total is numerator / (common · Σ weights · unit); see scoring.totals.total_parts.
-        common = 1
-        for criterion_id, _ in weighted:
-            part = sums.get(criterion_id)
-            if part is None:
-                untotalled.append(application_id)
-                break
-            common = lcm(common, part[1])
-        else:
-            parts[application_id] = (sum(weight * sums[criterion_id][0] * (common // sums[criterion_id][1])
-                                         for criterion_id, weight in weighted), common)
+            if highest - lowest > tolerance:
+                flags_of.setdefault(application_id, []).append(
+                    Flag(application_id, criterion_id, lowest, highest, highest - lowest))
+            sums_of[application_id][criterion_id] = (total, count)
+        sums_of = dict(sums_of)
 
-    # One common denominator, so that totals compare as whole numbers: fast and exact.
-    common = lcm(*(count_lcm for _, count_lcm in parts.values())) if parts else 1
-    denominator = common * sum(weights.values()) * unit
-    keys = {application_id: numerator * (common // count_lcm)
-            for application_id, (numerator, count_lcm) in parts.items()}
-    order = sorted(keys, key=keys.__getitem__, reverse=True)
-    tie_words = _settle_ties(order, keys, sums_of, [criterion_at[p] for p in rules.tie_break[:-1]],
-                             rules.tie_break[:-1], rules.draw_seed)
+        parts: dict = {}         # application -> (numerator, lcm of counts) of its exact total
+        untotalled = []
+        for application_id, sums in sums_of.items():
+            # The exact total is numerator / (common · Σ weights · unit), where common is the lcm of
+            # the numbers of scorers: Σ weight · total · (common / count); see scoring.totals.total_parts.
+            numerator, common = 0, 1
+            for criterion_id, weight in weighted:
+                part = sums.get(criterion_id)
+                if part is None:
+                    untotalled.append(application_id)
+                    break
+                total, count = part
+                if count != common:
+                    wider = lcm(common, count)
+                    numerator *= wider // common
+                    common = wider
+                numerator += weight * total * (common // count)
+            else:
+                parts[application_id] = (numerator, common)
 
-    def result(application_id, key=None, below=False, rank=None):
-        sums = sums_of[application_id]
-        flags = flags_of.get(application_id, [])
-        if len(flags) > 1:
-            flags.sort(key=lambda flag: by_id[flag.criterion_id].position)
-        return Result(application_id=application_id,
-                      total=None if key is None else (key * 100 // denominator) / 100,
-                      per_criterion={criterion_id: sums[criterion_id][0] / (sums[criterion_id][1] * unit)
-                                     for criterion_id in in_position_order if criterion_id in sums},
-                      below_minimum=below, rank=rank, tie_broken_by=tie_words.get(application_id), flags=flags,
-                      exact_total=None if key is None else Fraction(key, denominator))
+        # One common denominator, so that totals compare as whole numbers: fast and exact.
+        common = lcm(*(count_lcm for _, count_lcm in parts.values())) if parts else 1
+        denominator = common * sum(weights.values()) * unit
+        keys = {application_id: numerator * (common // count_lcm)
+                for application_id, (numerator, count_lcm) in parts.items()}
+        order = sorted(keys, key=keys.__getitem__, reverse=True)
+        tie_words = _settle_ties(order, keys, sums_of, [self.criterion_at[p] for p in rules.tie_break[:-1]],
+                                 rules.tie_break[:-1], rules.draw_seed)
 
-    minimum = rules.minimum_hundredths
-    found, ranked = [], 0
-    for application_id in order:
-        key = keys[application_id]
-        if minimum is not None and key * 100 < minimum * denominator:
-            found.append(result(application_id, key, below=True))
-        else:
-            ranked += 1
-            found.append(result(application_id, key, rank=ranked))
-    untotalled.sort(key=lambda application_id: draw_ticket(rules.draw_seed, application_id))
-    return found + [result(application_id) for application_id in untotalled]
+        def result(application_id, key=None, below=False, rank=None):
+            mean_of = sums_of[application_id].get
+            flags = flags_of.get(application_id, [])
+            if len(flags) > 1:
+                flags.sort(key=lambda flag: by_id[flag.criterion_id].position)
+            # Result(application_id, total, per_criterion, below_minimum, rank, tie_broken_by, flags, exact_total)
+            return Result(application_id,
+                          None if key is None else (key * 100 // denominator) / 100,
+                          {criterion_id: part[0] / (part[1] * unit)
+                           for criterion_id in in_position_order if (part := mean_of(criterion_id)) is not None},
+                          below, rank, tie_words.get(application_id), flags,
+                          None if key is None else Fraction(key, denominator))
+
+        minimum = rules.minimum_hundredths
+        found, ranked = [], 0
+        for application_id in order:
+            key = keys[application_id]
+            if minimum is not None and key * 100 < minimum * denominator:
+                found.append(result(application_id, key, below=True))
+            else:
+                ranked += 1
+                found.append(result(application_id, key, rank=ranked))
+        untotalled.sort(key=lambda application_id: draw_ticket(rules.draw_seed, application_id))
+        return found + [result(application_id) for application_id in untotalled]
 
 
 def _settle_ties(order, keys, sums_of, tie_criteria, tie_positions, seed) -> dict:

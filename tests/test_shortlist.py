@@ -13,7 +13,9 @@ from commission.panels import service as panels
 from commission.scores import service as scores
 from commission.shortlist import service as shortlist
 from commission.shortlist.models import ScoringClosure, ShortlistMotion
-from commission.shortlist.results import Listed, counted_scores, panel_results, rank_and_fit
+from commission.criteria import service as criteria
+from commission.shortlist.results import (Listed, counted_scores, counted_tallies, panel_results, rank_and_fit,
+                                          rank_and_fit_tallies, rules_for)
 
 COMMENT = "Scored for the test."
 
@@ -332,12 +334,34 @@ def test_shortlisting_finishes_only_when_every_panel_has_agreed(client, world, l
 def test_the_results_page_reads_the_scores_that_count(world):
     round = closed_round(world)
     panel = round.panels[0]
+    counted = scores.counted(round.id, panel.id)
     mine = {tuple(score) for score in counted_scores(round.id, panel.id)}
-    assert mine == {tuple(row) for row in scores.counted(round.id, panel.id)} and mine
+    assert mine == {tuple(row) for row in counted} and mine
+    # The database's tallies count exactly those scores.
+    scale_max = criteria.current_version(round).scale_max
+    assert sorted(counted_tallies(round.id, panel.id, scale_max)) == sorted(
+        scoring.tally([scoring.Score(*row) for row in counted], scale_max))
     found = panel_results(round, panel)
     assert [line.result.rank for line in found.ranked] == list(range(1, len(found.ranked) + 1))
+    assert found.scores_counted == len(counted)
     assert found.share_pence == round.budget_pence * 150 // 100  # one panel holds all the money asked for
     assert found.chosen_pence <= found.share_pence
+
+
+def test_a_round_that_adjusts_for_generosity_is_ranked_from_each_scorers_scores(world):
+    round = closed_round(world, members=4, applications=5)
+    version = criteria.current_version(round)
+    version.combination = "generosity_adjusted"
+    db.session.commit()
+    panel = round.panels[0]
+    counted = [scoring.Score(*row) for row in scores.counted(round.id, panel.id)]
+    specs = [scoring.CriterionSpec(c.id, c.weight, c.position) for c in version.criteria]
+    rules = rules_for(version, moderation_tolerance=2)   # the round's default
+    assert rules.combination == "generosity_adjusted"
+    found = panel_results(round, panel)
+    assert [line.result for line in found.ranked + found.below_minimum] == [
+        r for r in scoring.results(counted, specs, rules) if r.exact_total is not None]
+    assert found.agreement == scoring.agreement(counted)
 
 
 # The ranking and budget fit, without the database -------------------------------------------------
@@ -374,6 +398,15 @@ def test_the_ranking_does_not_depend_on_order_and_the_fit_stays_within_the_share
     assert first.chosen_pence <= share
     ranked = [line.id for line in first.ranked]
     assert first.chosen_ids == [i for i in ranked if i in first.chosen_ids]  # in ranking order, ranked only
+
+
+@settings(max_examples=60, deadline=None)
+@given(panels_scores(), st.integers(0, 400_000_00), st.sampled_from(["optimal", "greedy"]))
+def test_the_ranking_from_tallies_is_the_ranking_from_the_scores(panel, share, method):
+    listed, found = panel
+    from_scores = rank_and_fit(found, CRITERIA, RULES, listed, share, method)
+    assert rank_and_fit_tallies(scoring.tally(found, RULES.scale_max), CRITERIA, RULES, listed, share,
+                                method) == from_scores
 
 
 def test_when_the_best_fit_is_too_hard_the_suggestion_goes_down_the_ranking(monkeypatch):

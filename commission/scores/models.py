@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commission import clock
@@ -18,7 +18,12 @@ RECORD_KINDS = {"submitted": "Sent in", "revised": "Changed"}
 
 class ScoreSheet(db.Model):
     __tablename__ = "score_sheets"
-    __table_args__ = (UniqueConstraint("application_id", "member_id", name="score_sheets_one_per_member"),)
+    __table_args__ = (
+        UniqueConstraint("application_id", "member_id", name="score_sheets_one_per_member"),
+        # The scores that count, found from the applications: without it PostgreSQL reads every
+        # sheet of the round once per panel (bench/national_results.py).
+        Index("score_sheets_counted", "application_id", "set_aside_at", "current_record_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)

@@ -203,11 +203,13 @@ def set_aside(actor, member, application: Application, reason: str) -> ScoreShee
     return sheet
 
 
-def counted(round_id: int, panel_id: int | None = None, application_id: int | None = None):
-    """Rows (application id, member id, criterion id, points) of every score that counts now:
-    the newest record of each sheet that was sent in and not set aside."""
-    query = (select(ScoreSheet.application_id, ScoreSheet.member_id, CriterionScore.criterion_id,
-                    CriterionScore.value)
+def counted_select(*columns, round_id: int, panel_id: int | None = None, application_id: int | None = None):
+    """SELECT `columns` from the scores that count now: the newest record of each sheet that was
+    sent in and not set aside (criterion_scores joined to score_sheets and applications, so
+    columns, filters and GROUP BY may use all three). The one definition of "the scores that
+    count", for `counted` and for the results (commission.shortlist.results)."""
+    query = (select(*columns)
+             .select_from(ScoreSheet)
              .join(CriterionScore, CriterionScore.record_id == ScoreSheet.current_record_id)
              .join(Application, Application.id == ScoreSheet.application_id)
              .where(Application.round_id == round_id, ScoreSheet.set_aside_at.is_(None)))
@@ -215,7 +217,15 @@ def counted(round_id: int, panel_id: int | None = None, application_id: int | No
         query = query.where(Application.panel_id == panel_id)
     if application_id is not None:
         query = query.where(ScoreSheet.application_id == application_id)
-    return db.session.execute(query).all()
+    return query
+
+
+def counted(round_id: int, panel_id: int | None = None, application_id: int | None = None):
+    """Rows (application id, member id, criterion id, points) of every score that counts now:
+    the newest record of each sheet that was sent in and not set aside."""
+    return db.session.execute(counted_select(
+        ScoreSheet.application_id, ScoreSheet.member_id, CriterionScore.criterion_id, CriterionScore.value,
+        round_id=round_id, panel_id=panel_id, application_id=application_id)).all()
 
 
 def _flagged(application: Application) -> bool:

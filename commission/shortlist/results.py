@@ -7,10 +7,16 @@ the round's eligible requested total) × the round's shortlist percentage ÷ 100
 the penny: a panel asked for a third of the money suggests a shortlist worth a third of the
 budget, stretched by the percentage (150% by default) so that interviews still leave a choice.
 
-Speed: a national round has about 800,000 criterion scores. They are read with one query per
-panel, as plain tuples straight from the database driver (building ORM rows costs more than
-the ranking itself), with Python's cyclic garbage collector paused while they are in hand: they
-are many small tuples holding no cycles. See bench/national_results.py.
+Speed: a national round has about 800,000 criterion scores. With the weighted average, the
+ranking, flags, tie-breaks and agreement need only how many scorers gave each point to each
+application on each criterion, so the database counts (one GROUP BY row per application and
+criterion: 160,000 rows, not 800,000) and `scoring.results_from_tallies` and
+`scoring.agreement_from_tallies` work from the counts. Adjusting for generosity needs each
+scorer's own scores, so a round that adjusts reads every score that counts instead. Either way
+the rows come as plain tuples straight from the database driver (building ORM rows costs more
+than the ranking itself), one query per panel, with Python's cyclic garbage collector paused
+while they are in hand: they are many small tuples holding no cycles. See
+bench/national_results.py.
 """
 from __future__ import annotations
 
@@ -30,6 +36,7 @@ from commission.errors import RuleBroken
 from commission.extensions import db
 from commission.panels import policy as panel_policy
 from commission.rounds.models import Panel, Round
+from commission.scores import service as scores_service
 from commission.scores.models import CriterionScore, ScoreSheet
 
 METHOD_WORDS = {
@@ -164,7 +171,10 @@ def agreement_words(alpha: float | None) -> str:
 @contextlib.contextmanager
 def _collector_paused():
     """Many small tuples without cycles: collecting them as they are made only costs time.
-    Safe across threads: whoever found the collector on switches it back on when done."""
+    Safe across threads: whoever found the collector on switches it back on when done.
+    `round_results` pauses it once for all its panels: switched back on after each panel, it
+    would go over everything the earlier panels made again and again (about 0.2 s on a national
+    round)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -174,22 +184,45 @@ def _collector_paused():
             gc.enable()
 
 
-def counted_scores(round_id: int, panel_id: int) -> list[CountedScore]:
-    """The panel's scores that count now: the same rule as `commission.scores.service.counted`
-    (the newest record of each sheet sent in and not set aside; a test checks they agree), for
-    the panel's eligible applications, read as plain tuples from the driver's cursor."""
-    query = (select(ScoreSheet.application_id, ScoreSheet.member_id, CriterionScore.criterion_id,
-                    CriterionScore.value)
-             .join(CriterionScore, CriterionScore.record_id == ScoreSheet.current_record_id)
-             .join(Application, Application.id == ScoreSheet.application_id)
-             .where(Application.round_id == round_id, Application.panel_id == panel_id,
-                    Application.status.in_(panel_policy.PANEL_STATUSES), ScoreSheet.set_aside_at.is_(None)))
+def _plain_rows(query) -> list[tuple]:
+    """All rows of `query` as plain tuples from the driver's cursor."""
     result = db.session.connection().execute(query)
     try:
         with _collector_paused():
-            return list(map(CountedScore._make, result.cursor.fetchall()))
+            return result.cursor.fetchall()
     finally:
         result.close()
+
+
+def _counted_select(*columns, round_id: int, panel_id: int):
+    """The panel's scores that count now (`commission.scores.service.counted_select`), for its
+    eligible applications only."""
+    return (scores_service.counted_select(*columns, round_id=round_id, panel_id=panel_id)
+            .where(Application.status.in_(panel_policy.PANEL_STATUSES)))
+
+
+def counted_scores(round_id: int, panel_id: int) -> list[CountedScore]:
+    """The panel's scores that count now, one row per score, for its eligible applications.
+    Only a round that adjusts for generosity needs these (see `counted_tallies`)."""
+    rows = _plain_rows(_counted_select(ScoreSheet.application_id, ScoreSheet.member_id,
+                                         CriterionScore.criterion_id, CriterionScore.value,
+                                         round_id=round_id, panel_id=panel_id))
+    with _collector_paused():
+        return list(map(CountedScore._make, rows))
+
+
+def counted_tallies(round_id: int, panel_id: int, scale_max: int) -> list[tuple]:
+    """The panel's scores that count now, tallied by the database: for each eligible application
+    and criterion scored, (application id, criterion id, n0, n1, ..., n_top), how many scorers
+    gave each point of the scale (see `scoring.tallies`). The database keeps one sheet per
+    member and application and one score per sheet record and criterion, so a count is a
+    count of people."""
+    value = CriterionScore.value
+    query = (_counted_select(ScoreSheet.application_id, CriterionScore.criterion_id,
+                             *(func.count().filter(value == point) for point in range(scale_max + 1)),
+                             round_id=round_id, panel_id=panel_id)
+             .group_by(ScoreSheet.application_id, CriterionScore.criterion_id))
+    return _plain_rows(query)
 
 
 def requested_by_panel(round: Round) -> dict[int, int]:
@@ -209,12 +242,12 @@ def share_of_budget(round: Round, panel_requested: int, round_requested: int, pe
 
 
 def panel_applications(round: Round, panel: Panel) -> list[Listed]:
-    return [Listed(*row) for row in db.session.execute(
+    return list(map(Listed._make, _plain_rows(
         select(Application.id, Application.title, Application.organisation, Application.amount_requested_pence,
                Application.status)
         .where(Application.round_id == round.id, Application.panel_id == panel.id,
                Application.status.in_(panel_policy.PANEL_STATUSES))
-        .order_by(Application.id))]
+        .order_by(Application.id))))
 
 
 def rules_for(version: CriteriaVersion, moderation_tolerance: int) -> scoring.Rules:
@@ -238,8 +271,9 @@ def round_results(round: Round, panels=None) -> list[PanelResults]:
     requested = requested_by_panel(round)
     specs = [scoring.CriterionSpec(c.id, c.weight, c.position) for c in version.criteria]
     rules = rules_for(version, settings.moderation_tolerance)
-    return [_one_panel(round, panel, version, settings, sum(requested.values()), specs, rules)
-            for panel in (round.panels if panels is None else panels)]
+    with _collector_paused():   # once for the round, not once a panel (see _collector_paused)
+        return [_one_panel(round, panel, version, settings, sum(requested.values()), specs, rules)
+                for panel in (round.panels if panels is None else panels)]
 
 
 def _one_panel(round, panel, version, settings, round_requested, specs, rules) -> PanelResults:
@@ -247,9 +281,13 @@ def _one_panel(round, panel, version, settings, round_requested, specs, rules) -
     panel_requested = sum(application.amount_requested_pence for application in listed)
     share = share_of_budget(round, panel_requested, round_requested, settings.shortlist_percent)
     with _collector_paused():
-        scores = counted_scores(round.id, panel.id)
-        ranking = rank_and_fit(scores, specs, rules, listed, share, settings.budget_method)
-        del scores
+        if rules.combination == "generosity_adjusted":   # needs each scorer's own scores
+            counted = counted_scores(round.id, panel.id)
+            ranking = rank_and_fit(counted, specs, rules, listed, share, settings.budget_method)
+        else:
+            counted = counted_tallies(round.id, panel.id, rules.scale_max)
+            ranking = rank_and_fit_tallies(counted, specs, rules, listed, share, settings.budget_method)
+        del counted
     return PanelResults(
         round_id=round.id, panel=panel, version=version, criteria=list(version.criteria), ranked=ranking.ranked,
         below_minimum=ranking.below_minimum, not_totalled=ranking.not_totalled,
@@ -277,8 +315,20 @@ def rank_and_fit(scores, specs, rules: scoring.Rules, listed: list[Listed], shar
     `scoring` package does the work. Applications below the minimum, or with no total, are
     not ranked and not considered for the shortlist. If the optimal fit gives up
     (scoring.TooHardToFit), the greedy fit is used instead, and the page says so."""
-    found = scoring.results(scores, specs, rules)
-    alpha = scoring.agreement(scores)
+    return _fit(scoring.results(scores, specs, rules), scoring.agreement(scores), len(scores), listed, share, method)
+
+
+def rank_and_fit_tallies(tallies, specs, rules: scoring.Rules, listed: list[Listed], share: int,
+                         method: str) -> Ranking:
+    """The same as `rank_and_fit`, from the tallies of the scores (`counted_tallies`): only for a
+    round that does not adjust for generosity."""
+    table = scoring.count_table(tallies, rules.scale_max)   # checked once, used twice
+    return _fit(scoring.results_from_tallies(table, specs, rules), scoring.agreement_from_tallies(table),
+                int(table.counts.sum()), listed, share, method)
+
+
+def _fit(found: list[scoring.Result], alpha: float | None, scores_counted: int, listed: list[Listed], share: int,
+         method: str) -> Ranking:
     by_id = {application.id: application for application in listed}
     ranked, below, untotalled = [], [], []
     for result in found:
@@ -293,4 +343,4 @@ def rank_and_fit(scores, specs, rules: scoring.Rules, listed: list[Listed], shar
         method = "greedy"
         chosen = scoring.fit_budget(items, share, method)
     costs = {line.id: line.application.amount_requested_pence for line in ranked}
-    return Ranking(ranked, below, untotalled, len(scores), alpha, method, chosen, sum(costs[i] for i in chosen))
+    return Ranking(ranked, below, untotalled, scores_counted, alpha, method, chosen, sum(costs[i] for i in chosen))
