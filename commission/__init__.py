@@ -71,7 +71,10 @@ def _register_models() -> None:
     from commission.applications import models as _ap  # noqa: F401
     from commission.audit import models as _au  # noqa: F401
     from commission.criteria import models as _c  # noqa: F401
+    from commission.decisions import models as _de  # noqa: F401
     from commission.documents import models as _d  # noqa: F401
+    from commission.interviews import models as _i  # noqa: F401
+    from commission.letters import models as _le  # noqa: F401
     from commission.panels import models as _pa  # noqa: F401
     from commission.programmes import models as _p  # noqa: F401
     from commission.rounds import models as _r  # noqa: F401

@@ -16,8 +16,11 @@ def register(app: Flask) -> None:
     from commission.applications.views import bp as applications_bp
     from commission.audit.views import bp as audit_bp
     from commission.criteria.views import bp as criteria_bp
+    from commission.decisions.views import bp as decisions_bp
     from commission.documents.views import bp as documents_bp
     from commission.home.views import bp as home_bp
+    from commission.interviews.views import bp as interviews_bp
+    from commission.letters.views import bp as letters_bp
     from commission.panels.views import bp as panels_bp
     from commission.progress.views import bp as progress_bp
     from commission.rounds.views import bp as rounds_bp
@@ -25,7 +28,7 @@ def register(app: Flask) -> None:
     from commission.shortlist.views import bp as shortlist_bp
 
     for bp in (accounts_bp, home_bp, rounds_bp, audit_bp, criteria_bp, documents_bp, applications_bp, panels_bp,
-               scores_bp, shortlist_bp, progress_bp):
+               scores_bp, shortlist_bp, progress_bp, interviews_bp, decisions_bp, letters_bp):
         app.register_blueprint(bp)
 
     login_manager.login_view = "accounts.sign_in"
@@ -38,6 +41,9 @@ def register(app: Flask) -> None:
 
     app.jinja_env.globals.update(stage_label=lambda s: STAGE_LABELS.get(s, s), uk_date=clock.uk_date,
                                  uk_datetime=clock.uk_datetime)
+    from commission.letters.policy import for_applicant
+    # What an applicant sees of where their application is: nothing of the outcome before their letter.
+    app.jinja_env.globals["applicant_view"] = for_applicant
     app.jinja_env.filters["money"] = lambda pence: f"£{pence / 100:,.0f}" if pence % 100 == 0 else f"£{pence / 100:,.2f}"
     _register_errors(app)
 

@@ -17,8 +17,6 @@ from workflows import get_workflow
 
 _numbers = itertools.count(1)
 
-# Decisions come with a later issue: tests that need a round past deciding arrange the
-# applications' statuses directly, as data (see World.set_status).
 
 
 class World:
@@ -96,10 +94,22 @@ class World:
                 applications.record_eligibility(f, application, True)
         elif round.stage == "shortlisting":
             self.agree_shortlists(round)
+        elif round.stage == "rest_after_shortlisting":
+            self.ready_for_interviews(round)
         elif round.stage == "deciding":
-            self.set_status(round, "funded", only="shortlisted")
+            self.decide_all(round)
         elif round.stage == "decided":
-            pass
+            # The facilitator drafts every letter; each is approved (so published) by whoever the
+            # round says approves: the first member of the group's panel allowed to, or the facilitator.
+            from commission.letters import policy as letter_policy
+            from commission.letters import service as letters
+
+            letters.draft_all(f, round)
+            for letter in letters.letters(round).values():
+                if not letter.newest.is_approved:
+                    approver = next(p for p in (f, *round.members)
+                                    if letter_policy.why_not_approve(p, letter, letter.application) is None)
+                    letters.approve(approver, letter.newest)
         db.session.commit()
 
     def ready_to_score(self, round, training=("How the process works",)):
@@ -181,6 +191,74 @@ class World:
                     shortlist.vote(voter, round, motion, "yes")
         db.session.flush()
 
+    def ready_for_interviews(self, round, questions: str = (
+            "Thank you for coming to meet the panel. We ask every group the same questions.\n\n"
+            "1. Tell us about your group and the people you help.\n"
+            "2. What will you do with the money?\n"
+            "3. How will you know if it has worked?")):
+        """Before interviews start: the facilitator writes the interview questions and publishes
+        them (they pass the plain-English check), and the panel members vote yes until they are
+        agreed. Does what is not done yet."""
+        from commission.accounts.models import User
+        from commission.interviews import policy as interview_policy
+        from commission.interviews import questions as interview_questions
+
+        if not interview_policy.has_interviews(round) or interview_policy.questions_state(round) == "agreed":
+            return round
+        f = round.facilitator
+        document = interview_policy.questions_document(round)
+        if document is None:
+            document = documents.create(f, round, "interview_questions", "Interview questions", questions)
+        if document.published is not document.newest:
+            documents.publish(f, document.newest)
+        version = document.published
+        for member in list(db.session.scalars(db.select(User).where(User.id.in_(interview_questions.voters(round)))
+                                              .order_by(User.id))):
+            if interview_policy.is_agreed(version):
+                break
+            if interview_questions.my_vote(member, version) != "yes":
+                interview_questions.vote_on_questions(member, round, version, "yes")
+        db.session.flush()
+        return round
+
+    def decide_all(self, round, choose=None, reason: str = "It reaches people who are alone, as our criteria ask."):
+        """Deciding the real way: for each application on the shortlist with no decision yet, a
+        member of its panel proposes `choose(application)` -> (outcome, amount in pence or None),
+        by default fund in full while the budget allows and otherwise do not fund, about the first
+        criterion; then members vote yes (in a dual-key round the other panels too, first saying
+        they have no link) until it is decided. Does not confirm: that is the workflow step."""
+        from commission.accounts.models import User
+        from commission.decisions import policy as decision_policy
+        from commission.decisions import service as decisions
+        from commission.rounds.models import RoundPerson
+
+        version = criteria.current_version(round)
+        members = list(db.session.scalars(db.select(User).join(RoundPerson, RoundPerson.user_id == User.id).where(
+            RoundPerson.round_id == round.id, RoundPerson.role == "member", RoundPerson.stepped_back_at.is_(None))
+            .order_by(RoundPerson.id)))
+
+        def default(application):
+            fits = application.amount_requested_pence <= decision_policy.remaining_pence(round, application.id)
+            return ("fund", None) if fits else ("not_fund", None)
+
+        for application in self.applications(round):
+            if application.status != "shortlisted" or decision_policy.current(application.id) is not None:
+                continue
+            outcome, amount = (choose or default)(application)
+            proposer = next(m for m in members if decision_policy.why_not_propose(m, round, application) is None)
+            motion = decisions.propose(proposer, round, application, outcome, reason=reason,
+                                       criterion_ids=[version.criteria[0].id], amount_pence=amount,
+                                       covers="Part of the work." if outcome == "part_fund" else None)
+            for member in members:
+                if motion.status != "open":
+                    break
+                if decision_policy.needs_link_answer(member, round, application):
+                    decisions.declare_link(member, round, application, "none")
+                if decision_policy.why_not_vote(member, round, application) is None:
+                    decisions.vote(member, round, motion, "yes")
+        db.session.flush()
+        return round
+
     def descriptors(self, round) -> list[str]:
         return [f"Point {n} on the scale" for n in range(round.scale_max + 1)]
 
@@ -200,10 +278,3 @@ class World:
     def applications(self, round) -> list[Application]:
         return sorted(db.session.scalars(db.select(Application).where(Application.round_id == round.id)),
                       key=lambda a: a.id)
-
-    def set_status(self, round, status: str, only: str | None = None):
-        """Arrange later-stage data directly (see the note at the top of this file)."""
-        for application in self.applications(round):
-            if only is None or application.status == only:
-                application.status = status
-        db.session.flush()

@@ -20,6 +20,8 @@ from commission.criteria import service as criteria
 from commission.criteria.models import Motion, Proposal
 from commission.documents.models import Document
 from commission.extensions import db
+from commission.interviews.models import Interview
+from commission.letters.models import Letter
 from commission.panels import service as panels
 from commission.panels.models import TrainingModule
 from commission.scores import service as scores
@@ -101,6 +103,8 @@ def ids_to_try(round) -> dict[str, list[int]]:
         "attachment_id": list(db.session.scalars(db.select(Attachment.id).where(
             Attachment.application_id == round.first.id))),
         "proposal_id": list(db.session.scalars(db.select(Proposal.id).where(Proposal.round_id == round.id))),
+        "interview_id": list(db.session.scalars(db.select(Interview.id).where(Interview.round_id == round.id))) or [1],
+        "letter_id": list(db.session.scalars(db.select(Letter.id).where(Letter.round_id == round.id))) or [1],
         "motion_id": list(db.session.scalars(db.select(Motion.id).where(Motion.round_id == round.id)))
         + list(db.session.scalars(db.select(ShortlistMotion.id).where(ShortlistMotion.round_id == round.id))),
     }

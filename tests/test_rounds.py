@@ -82,6 +82,7 @@ def test_a_step_from_the_wrong_stage_is_refused(client, world, login, post):
 def test_interviews_cannot_start_before_the_rest_ends(world):
     round = world.round(rest_days={"rest_after_shortlisting": 10})
     world.advance(round, "rest_after_shortlisting")
+    world.ready_for_interviews(round)  # the interview questions written and agreed: only the rest is left
     clock.advance(timedelta(days=9))
     with pytest.raises(RuleBroken, match=r"Interviews can start on .* The panel's 10-day rest after shortlisting ends then."):
         rounds.take_step(round.facilitator, round, "start_interviews")

@@ -178,7 +178,8 @@ def test_workflows_show_prints_mermaid_and_refuses_an_unknown_name(app):
     shown = runner.invoke(args=["workflows", "show", "default"])
     assert shown.exit_code == 0
     assert shown.output.startswith("stateDiagram-v2")
-    assert "rest_after_shortlisting --> interviews: start_interviews [rest_period_7_days]" in shown.output
+    assert ("rest_after_shortlisting --> interviews: start_interviews [rest_period_7_days, "
+            "interview_questions_agreed]") in shown.output
     listed = runner.invoke(args=["workflows", "list"])
     assert "dual_key: Two panels must both agree." in listed.output
     unknown = runner.invoke(args=["workflows", "show", "speedy"])

@@ -42,7 +42,7 @@ def _with_interviews(name: str, title: str, *start_guards, **extra) -> Workflow:
         rests=(SHORTLIST_REST, INTERVIEW_REST),
         steps=_opening_steps(*start_guards) + (
             Step("start_interviews", "rest_after_shortlisting", "interviews", "Start interviews",
-                 guards=(g.rest_period(SHORTLIST_REST),)),
+                 guards=(g.rest_period(SHORTLIST_REST), g.interview_questions_agreed)),
             Step("finish_interviews", "interviews", "rest_after_interviews",
                  "Finish interviews and start the panel's rest", guards=(g.some_shortlisted,)),
             Step("start_deciding", "rest_after_interviews", "deciding", "Start deciding",

@@ -32,6 +32,9 @@ class Facts:
     budget_pence: int = 0
     untold: int = 0            # applicants still waiting for their final result
     panels_without_shortlist: tuple[str, ...] = ()  # panels with applications and no agreed shortlist
+    # The interview questions: "none" published, published "not_checked" (despite failing the
+    # plain-English check), "not_agreed" by the panel yet, or "agreed".
+    interview_questions: str = "none"
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -131,6 +134,19 @@ def shortlists_agreed(round, facts: Facts) -> str | None:
     if len(waiting) == 1:
         return f"{waiting[0]} has not agreed its shortlist yet."
     return f"{', '.join(waiting[:-1])} and {waiting[-1]} have not agreed their shortlists yet."
+
+
+def interview_questions_agreed(round, facts: Facts) -> str | None:
+    state = facts.interview_questions
+    if state == "agreed":
+        return None
+    if state == "none":
+        return ("The interview questions are not published yet. Write them as a document of the kind "
+                "‘Interview questions’ and publish it, so the panel can agree them.")
+    if state == "not_checked":
+        return ("The interview questions were published without passing the plain-English check. Make them "
+                "plainer and publish them again, so the panel can agree them.")
+    return "The panel has not agreed the interview questions yet. Members vote on them on the interviews page."
 
 
 def all_decided(round, facts: Facts) -> str | None:

@@ -10,7 +10,10 @@ from commission.applications.models import Application
 from commission.audit import service
 from commission.audit.describe import describe, who
 from commission.criteria.models import Motion
+from commission.decisions.models import DecisionMotion, ReopenMotion
+from commission.documents.models import Document, DocumentVersion
 from commission.extensions import db
+from commission.interviews.models import QuestionsAgreement
 from commission.rounds import policy
 from commission.rounds.lookup import round_or_404
 from commission.scores import policy as score_policy
@@ -39,13 +42,43 @@ def round_log(round_id: int):
                            describe=what_happened, who=who, total=count, head_hash=head_hash, sealed=sealed)
 
 
-VOTE_ACTIONS = ("criteria.voted", "criteria.vote_changed")
 VOTES_SEALED = ("kept back until the votes are counted, so nobody sees how each member voted while the vote "
                 "is open. They are sealed in the trail all the same.")
 SCORES_SEALED = ("kept back until the panel has agreed its shortlist, so nobody outside the panel sees scores, "
                  "comments or reasons while the panel is working. They are sealed in the trail all the same.")
 # The panel's own work: scores and the shortlist. Staff see its details once the panel has agreed.
 PANEL_WORK = ("score.", "shortlist.")
+
+
+# Votes whose entries stay sealed while the vote is open: action -> (detail key, open ids of the round).
+def _open_criteria_motions(round):
+    return select(Motion.id).where(Motion.round_id == round.id, Motion.status == "open")
+
+
+def _open_decision_motions(round):
+    return select(DecisionMotion.id).where(DecisionMotion.round_id == round.id, DecisionMotion.status == "open")
+
+
+def _open_reopen_motions(round):
+    return select(ReopenMotion.id).where(ReopenMotion.round_id == round.id, ReopenMotion.status == "open")
+
+
+def _unagreed_question_versions(round):
+    agreed = select(QuestionsAgreement.version_id).where(QuestionsAgreement.round_id == round.id)
+    return select(DocumentVersion.id).join(Document).where(Document.round_id == round.id,
+                                                           DocumentVersion.id.not_in(agreed))
+
+
+OPEN_VOTES = {
+    "criteria.voted": ("motion_id", _open_criteria_motions),
+    "criteria.vote_changed": ("motion_id", _open_criteria_motions),
+    "decision.voted": ("motion_id", _open_decision_motions),
+    "decision.vote_changed": ("motion_id", _open_decision_motions),
+    "decision.reopen_voted": ("motion_id", _open_reopen_motions),
+    "decision.reopen_vote_changed": ("motion_id", _open_reopen_motions),
+    "interview_questions.voted": ("version_id", _unagreed_question_versions),
+    "interview_questions.vote_changed": ("version_id", _unagreed_question_versions),
+}
 
 
 def sealed_until_counted(round, entries) -> dict[int, str]:
@@ -56,10 +89,12 @@ def sealed_until_counted(round, entries) -> dict[int, str]:
     a panel's scores while it works (no steering). So the page shows that something happened,
     and who did it, and keeps its details back until then."""
     details = {e.seq: json.loads(e.details) for e in entries}
-    open_motions = set(db.session.scalars(select(Motion.id).where(Motion.round_id == round.id,
-                                                                  Motion.status == "open")))
-    sealed = {e.seq: VOTES_SEALED for e in entries
-              if e.action in VOTE_ACTIONS and details[e.seq].get("motion_id") in open_motions}
+    votes = [e for e in entries if e.action in OPEN_VOTES]
+    # One query per kind of vote on the page, whatever the number of entries.
+    still_open = {finder: set(db.session.scalars(finder(round)))
+                  for finder in {OPEN_VOTES[e.action][1] for e in votes}}
+    sealed = {e.seq: VOTES_SEALED for e in votes
+              if details[e.seq].get(OPEN_VOTES[e.action][0]) in still_open[OPEN_VOTES[e.action][1]]}
     work = [e for e in entries if e.action.startswith(PANEL_WORK)]
     if not work:
         return sealed

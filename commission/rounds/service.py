@@ -16,9 +16,12 @@ from commission.applications.models import Application, ApplicationStatus as S
 from commission.audit import service as audit
 from commission.applications.models import Question
 from commission.criteria.models import Criterion, CriteriaVersion
+from commission.decisions import policy as decision_policy
 from commission.documents.models import Document, DocumentVersion
 from commission.errors import NotAllowed, RuleBroken
 from commission.extensions import db
+from commission.interviews import policy as interview_policy
+from commission.letters import policy as letter_policy
 from commission.panels.policy import PANEL_STATUSES
 from commission.programmes.models import Programme
 from commission.rounds import policy
@@ -172,12 +175,13 @@ def facts(round: Round) -> Facts:
         count(S.submitted),
         count(S.eligible, *shortlisted, S.not_shortlisted),
         count(*shortlisted),
-        count(S.shortlisted),
-        func.sum(case((Application.status.in_([S.funded.value, S.part_funded.value]),
-                      Application.amount_requested_pence), else_=0)),
-        count(S.submitted, S.eligible, S.shortlisted),
     ).where(Application.round_id == round.id)).one()
-    received, unchecked, eligible, short, undecided, awarded, untold = (v or 0 for v in row)
+    received, unchecked, eligible, short = (v or 0 for v in row)
+    # Every applicant whose application was sent in (and not withdrawn) is told by a published
+    # letter, including those not shortlisted or not eligible: see commission.letters.policy.
+    untold = letter_policy.untold(round)
+    # From the panel's decisions: a part award counts the amount decided, not the amount asked for.
+    undecided, awarded = decision_policy.totals(round)
     adopted = db.session.scalar(select(func.count()).select_from(CriteriaVersion).where(
         CriteriaVersion.round_id == round.id))
     return Facts(now=clock.now(), panel_sizes=sizes, facilitators=facilitators, criteria_versions=adopted,
@@ -185,7 +189,8 @@ def facts(round: Round) -> Facts:
                  applications_close_at=round.applications_close_at, received=received, unchecked=unchecked,
                  eligible=eligible, shortlisted=short, undecided=undecided, awarded_pence=awarded,
                  budget_pence=round.budget_pence, untold=untold,
-                 panels_without_shortlist=_panels_without_shortlist(round))
+                 panels_without_shortlist=_panels_without_shortlist(round),
+                 interview_questions=interview_policy.questions_state(round))
 
 
 def _panels_without_shortlist(round: Round) -> tuple[str, ...]:

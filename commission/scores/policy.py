@@ -59,6 +59,18 @@ def why_not_score(member, application: Application) -> str | None:
     reason = panel_policy.why_not_details(member, application)
     if reason:
         return reason
+    if round.stage == "interviews":
+        # After an interview, its interviewers may change the scores they sent in, with a reason.
+        from commission.interviews import policy as interview_policy  # interviews builds on scores
+
+        if application.status != "shortlisted":
+            return "During interviews, scores can change only for applications on the shortlist."
+        if not interview_policy.is_interviewer(member, application):
+            return "During interviews, only the members who interview this group can change their scores for it."
+        sheet = sheet_for(member, application)
+        if sheet is None or not sheet.submitted:
+            return "You did not score this application while shortlisting, so there are no scores of yours to change."
+        return None
     if round.stage != SCORING_STAGE:
         return "Scoring happens while the panel is shortlisting. It is not open now."
     shut = closure(application.panel_id)

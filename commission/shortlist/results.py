@@ -127,15 +127,14 @@ class PanelResults:
     @property
     def method_words(self) -> str:
         if self.fell_back:
-            return ("The best combination could not be worked out in reasonable time, because almost every "
-                    "application gives the same score for each pound. So this suggestion simply goes down the "
-                    "ranking and takes each application that still fits within the share.")
+            return ("The best mix of applications would take too long to work out here. So this suggestion "
+                    "goes down the ranking and takes each application that still fits within the share.")
         return f"This suggestion is {METHOD_WORDS[self.method_used]}."
 
     def mean_words(self, criterion: Criterion, mean: float) -> str:
         """A mean score with the words for the nearest point of the scale."""
         point = min(max(int(mean + 0.5), 0), len(criterion.descriptors) - 1)
-        return f"{mean:.2f}: nearest point {point}, ‘{criterion.descriptors[point]}’"
+        return f"closest to {point}, ‘{criterion.descriptors[point]}’ (the average was {mean:.1f})"
 
     def tie_words(self, result: scoring.Result) -> str | None:
         """How an application was told apart from another with exactly the same total."""
@@ -144,10 +143,10 @@ class PanelResults:
         by_position = {c.position: c for c in self.criteria}
         for position, criterion in by_position.items():
             if result.tie_broken_by == f"higher score on criterion {position}":
-                return (f"Same total as another application. Placed by its higher score on criterion "
-                        f"{position}, ‘{criterion.title}’, as the panel agreed beforehand.")
-        return ("Same total and same scores on the tie-break criteria as another application. Placed by the "
-                "draw recorded before scoring started, which anyone can repeat.")
+                return (f"Same total as another application. It comes first because it scored higher on "
+                        f"‘{criterion.title}’. The panel agreed this rule before scoring.")
+        return ("Same total as another application, and the same on the criteria the panel chose to settle "
+                "ties. So a draw made before scoring decided the order. Anyone can check the draw.")
 
 
 def agreement_words(alpha: float | None) -> str:
@@ -161,11 +160,11 @@ def agreement_words(alpha: float | None) -> str:
     elif alpha >= 0.2:
         how = "Scorers agreed only partly"
     elif alpha >= 0:
-        how = "Scorers agreed little more than chance would"
+        how = "Scorers agreed little more than if the scores were picked at random"
     else:
-        how = "Scorers disagreed more than chance would"
-    return (f"{how} (agreement {alpha:.2f}, where 1 means everyone gave the same scores and 0 means no more "
-            f"agreement than chance).")
+        how = "Scorers disagreed more than if the scores were picked at random"
+    return (f"{how}. The agreement figure is {alpha:.2f}. It is 1 when everyone gives the same scores, "
+            f"and 0 when scores agree no more than if they were picked at random.")
 
 
 @contextlib.contextmanager

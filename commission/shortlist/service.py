@@ -149,11 +149,11 @@ def counts(round: Round, motion: ShortlistMotion) -> dict[int, Count]:
         voted = [ballots[m] for m in may if m in ballots]
         yes = voted.count("yes")
         found[application_id] = Count(application_id, len(may), len(voted), yes,
-                                      *_rule(round, len(may), len(voted), yes))
+                                      *rule_met(round, len(may), len(voted), yes))
     return found
 
 
-def _rule(round: Round, can_vote: int, voted: int, yes: int) -> tuple[bool, str]:
+def rule_met(round: Round, can_vote: int, voted: int, yes: int) -> tuple[bool, str]:
     so_far = f"{yes} of {can_vote} said yes ({voted} voted)."
     if can_vote == 0:
         return False, ("Nobody on the panel can vote on this one: everyone has stepped back or has a link with "

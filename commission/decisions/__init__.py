@@ -1,0 +1,1 @@
+"""The panel's binding decisions: proposals, votes, reopening and concerns."""

@@ -1,0 +1,1 @@
+"""Interviews: times, bookings, interviewers, reasonable adjustments, the panel's questions and notes."""
