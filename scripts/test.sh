@@ -32,5 +32,6 @@ export COMMISSION_TEST_POSTGRES_URL=$url
 export COMMISSION_REQUIRE_POSTGRES=1
 
 status=0
-.venv/bin/python -m pytest "$@" || status=$?
+# One worker per core (pytest-xdist); each worker gets its own PostgreSQL database (tests/conftest.py).
+.venv/bin/python -m pytest -n auto --dist loadfile "$@" || status=$?
 exit "$status"

@@ -11,7 +11,7 @@ import shutil
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from commission import clock, create_app
 from commission.extensions import db, limiter
@@ -54,16 +54,32 @@ def sqlite_template(tmp_path_factory):
     return path
 
 
+def _worker_database(url: str) -> str:
+    """With pytest-xdist (`-n`), each worker gets a database of its own on the same server."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def postgres_migrated():
     if not POSTGRES_URL:
         return None
-    engine = create_engine(POSTGRES_URL)
+    url = _worker_database(POSTGRES_URL)
+    engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
-    _migrate(POSTGRES_URL)
-    return POSTGRES_URL
+    _migrate(url)
+    return url
 
 
 def _empty_postgres(url: str) -> None:
