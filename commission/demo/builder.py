@@ -25,16 +25,17 @@ from commission.panels.models import DEFAULT_TRAINING, TrainingModule
 from commission.criteria import service as criteria
 from commission.demo import codesign, content
 from commission.demo import documents as demo_documents
+from commission.demo import later as demo_later
 from commission.demo import scoring as demo_scoring
 from commission.errors import RuleBroken
 from commission.extensions import db
 from commission.programmes.models import Programme
 from commission.rounds import service as rounds
-from workflows import STAGE_LABELS, get_workflow
+from workflows import get_workflow
 
 PASSWORD = "commission-demo"
-# How far the demo can honestly go: later stages need scoring and decisions (issues 5 and 6).
-REACHABLE = ("draft", "co_design", "open", "eligibility", "shortlisting")
+# Every stage the demo can reach honestly, in order.
+REACHABLE = ("draft", "co_design", "open", "eligibility", "shortlisting", *demo_later.STAGES_AFTER)
 # The demo round starts this long ago, so its closing date and checks are in the past.
 HISTORY = timedelta(days=50)
 # application number -> (which published rule it does not meet, why)
@@ -61,9 +62,6 @@ def build(*, reset: bool, to_stage: str) -> Cast:
     workflow = get_workflow("default")
     if to_stage not in workflow.stages:
         raise RuleBroken(f"'{to_stage}' is not a stage. The stages are: {', '.join(workflow.stages)}.")
-    if to_stage not in REACHABLE:
-        raise RuleBroken(f"The demo can go as far as '{REACHABLE[-1]}' for now. "
-                         f"'{STAGE_LABELS[to_stage]}' needs scoring and decisions, which come later.")
     db.session.remove()  # no transaction of ours may hold the database while the schema is checked
     if reset:
         _wipe()
@@ -71,7 +69,8 @@ def build(*, reset: bool, to_stage: str) -> Cast:
     if db.session.scalar(select(func.count()).select_from(Programme).where(Programme.name == content.PROGRAMME["name"])):
         raise RuleBroken("The demo is already in this database. Use --reset to build it again.")
     target = REACHABLE.index(to_stage)
-    start = clock.now() - HISTORY
+    later = to_stage in demo_later.STAGES_AFTER
+    start = clock.now() - HISTORY - (timedelta(days=demo_later.DAYS_AFTER) if later else timedelta(0))
     with clock.travel(start):
         cast = _cast()
         programme = rounds.create_programme(cast.administrator, content.PROGRAMME["name"],
@@ -130,6 +129,8 @@ def build(*, reset: bool, to_stage: str) -> Cast:
             rounds.take_step(cast.facilitator, round, "start_shortlisting")
             _prepare_panel(cast)
             demo_scoring.share_out_and_score(cast)
+            if later:
+                demo_later.finish_shortlisting(cast, to_stage)
     return cast
 
 
