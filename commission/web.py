@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
+from werkzeug.routing import IntegerConverter
 
 from commission import clock
 from commission.accounts.models import User
@@ -11,7 +12,15 @@ from commission.extensions import db, login_manager
 from workflows import STAGE_LABELS
 
 
+class DatabaseInt(IntegerConverter):
+    """Ids in web addresses: whole numbers the database can hold. A bigger one is 'not found'."""
+
+    def __init__(self, map, **kwargs):
+        super().__init__(map, **{"max": 2**31 - 1, **kwargs})
+
+
 def register(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseInt  # before any route is added
     from commission.accounts.views import bp as accounts_bp
     from commission.applications.views import bp as applications_bp
     from commission.audit.views import bp as audit_bp
@@ -82,6 +91,14 @@ def _register_errors(app: Flask) -> None:
         return _error(429, "Please wait a minute",
                       "After several wrong passwords, signing in pauses for a minute to keep accounts safe. "
                       "Wait a minute and try again. If you have forgotten your password, ask your facilitator.")
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def number_too_big(err):
+        # A number typed or sent that the database cannot hold (for example a huge id in a form).
+        db.session.rollback()
+        return _error(400, "That did not work", "A number on the form was far too big, so nothing was changed. "
+                      "Go back and try again.")
 
     @app.errorhandler(OperationalError)
     def busy(err):

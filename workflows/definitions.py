@@ -28,7 +28,8 @@ def _closing_steps(source: str) -> tuple[Step, ...]:
     return (
         Step("confirm_decisions", source, "decided", "Confirm the panel's decisions",
              guards=(g.all_decided, g.within_budget), by=("member",)),
-        Step("close_round", "decided", "closed", "Close the round", guards=(g.everyone_told,)),
+        Step("close_round", "decided", "closed", "Close the round",
+             guards=(g.no_reopen_vote_open, g.everyone_told)),
     )
 
 

@@ -31,6 +31,7 @@ class Facts:
     awarded_pence: int = 0
     budget_pence: int = 0
     untold: int = 0            # applicants still waiting for their final result
+    reopen_votes_open: int = 0  # panel votes to reopen decisions that have not ended
     panels_without_shortlist: tuple[str, ...] = ()  # panels with applications and no agreed shortlist
     # The interview questions: "none" published, published "not_checked" (despite failing the
     # plain-English check), "not_agreed" by the panel yet, or "agreed".
@@ -159,6 +160,13 @@ def within_budget(round, facts: Facts) -> str | None:
     if facts.awarded_pence > facts.budget_pence:
         over = facts.awarded_pence - facts.budget_pence
         return f"The awards add up to £{over / 100:,.2f} more than the round's budget."
+    return None
+
+
+def no_reopen_vote_open(round, facts: Facts) -> str | None:
+    if facts.reopen_votes_open:
+        return ("The panel is voting on whether to reopen some decisions. "
+                "The round can close once that vote has ended.")
     return None
 
 

@@ -46,6 +46,11 @@ VOTES_SEALED = ("kept back until the votes are counted, so nobody sees how each 
                 "is open. They are sealed in the trail all the same.")
 SCORES_SEALED = ("kept back until the panel has agreed its shortlist, so nobody outside the panel sees scores, "
                  "comments or reasons while the panel is working. They are sealed in the trail all the same.")
+DECIDING = "deciding"
+DECISIONS_SEALED = ("kept back until the panel has confirmed its decisions, so staff do not see which way the "
+                    "panel leans or who voted how while it decides. They are sealed in the trail all the same.")
+# What staff themselves did about decisions is never sealed from staff.
+STAFF_DECISION_ACTIONS = ("decision.concern_recorded", "decision.change_refused")
 # The panel's own work: scores and the shortlist. Staff see its details once the panel has agreed.
 PANEL_WORK = ("score.", "shortlist.")
 
@@ -95,6 +100,11 @@ def sealed_until_counted(round, entries) -> dict[int, str]:
                   for finder in {OPEN_VOTES[e.action][1] for e in votes}}
     sealed = {e.seq: VOTES_SEALED for e in votes
               if details[e.seq].get(OPEN_VOTES[e.action][0]) in still_open[OPEN_VOTES[e.action][1]]}
+    if DECIDING in (round.stage, round.paused_from):
+        # While the panel decides, staff see that it is working, not which way it leans or who blocks.
+        for e in entries:
+            if e.action.startswith("decision.") and e.action not in STAFF_DECISION_ACTIONS:
+                sealed.setdefault(e.seq, DECISIONS_SEALED)
     work = [e for e in entries if e.action.startswith(PANEL_WORK)]
     if not work:
         return sealed

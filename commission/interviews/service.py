@@ -27,6 +27,9 @@ TEXT_LIMIT = 1_000
 MIN_MINUTES, MAX_MINUTES = 10, 480
 
 
+MAX_DAYS_AHEAD = 730  # interviews are offered within two years
+
+
 def clean(text: str | None, field: str, label: str, limit: int = TEXT_LIMIT) -> str | None:
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > limit:
@@ -84,6 +87,8 @@ def add_slot(actor, round: Round, panel: Panel, starts_at: datetime, minutes, me
     problems = {}
     if starts_at <= clock.now():
         problems["day"] = "That time has already passed. Choose a time in the future."
+    elif starts_at > clock.now() + timedelta(days=MAX_DAYS_AHEAD):
+        problems["day"] = "That is too far ahead. Choose a time in the next two years."
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not MIN_MINUTES <= minutes <= MAX_MINUTES:
         problems["minutes"] = f"An interview lasts from {MIN_MINUTES} to {MAX_MINUTES} minutes."
     if means not in MEANS:

@@ -146,6 +146,13 @@ def why_not_approve(user, letter: Letter, application: Application) -> tuple[str
     round = application.round
     role = round_policy.round_role(user, round)
     approver = settings_for(round).approver
+    if approver == "facilitator" and not letter.newest.drafted:
+        # A letter changed by hand is checked by the panel, so staff cannot make it say something
+        # the panel did not decide.
+        approver = "panel"
+        if role == "facilitator":
+            return ("This letter was changed by hand, so a member of the panel approves it. That way it says "
+                    "what the panel decided."), True
     if approver == "facilitator":
         if role != "facilitator":
             return "In this round a facilitator approves the letters for the panel.", True

@@ -17,6 +17,7 @@ from commission.audit import service as audit
 from commission.applications.models import Question
 from commission.criteria.models import Criterion, CriteriaVersion
 from commission.decisions import policy as decision_policy
+from commission.decisions.models import ReopenMotion
 from commission.documents.models import Document, DocumentVersion
 from commission.errors import NotAllowed, RuleBroken
 from commission.extensions import db
@@ -33,6 +34,7 @@ from workflows.machine import fire
 from workflows.model import CANCELLED, PAUSED
 
 MAX_REST_DAYS = 60
+BINDING = "decided"  # the stage in which the panel's decisions are locked
 ROLE_NAMES = {"facilitator": "facilitator", "member": "panel member", "funder": "funder or auditor"}
 
 
@@ -189,6 +191,8 @@ def facts(round: Round) -> Facts:
                  applications_close_at=round.applications_close_at, received=received, unchecked=unchecked,
                  eligible=eligible, shortlisted=short, undecided=undecided, awarded_pence=awarded,
                  budget_pence=round.budget_pence, untold=untold,
+                 reopen_votes_open=db.session.scalar(select(func.count()).select_from(ReopenMotion).where(
+                     ReopenMotion.round_id == round.id, ReopenMotion.status == "open")),
                  panels_without_shortlist=_panels_without_shortlist(round),
                  interview_questions=interview_policy.questions_state(round))
 
@@ -312,5 +316,9 @@ def cancel(actor, round: Round, reason: str | None) -> StageChange:
     reason = _need_reason(reason, "cancelling")
     if round.stage in get_workflow(round.workflow_name).final or round.stage == CANCELLED:
         raise RuleBroken(f"A round that is {STAGE_LABELS[round.stage].lower()} cannot be cancelled.")
+    if BINDING in (round.stage, round.paused_from):
+        # Cancelling now would undo the panel's binding decisions: only the panel can reopen them.
+        raise RuleBroken("The panel's decisions are made and binding, so the round cannot be cancelled now. "
+                         "Only the panel can reopen a decision, by a vote.")
     round.paused_from = None
     return _move(actor, round, "cancel", "cancel", reason)
