@@ -63,7 +63,7 @@ def test_a_conflicted_member_sees_only_the_title(client, world, login, post, sho
     # Taking a conflict back is refused: otherwise a member could clear it just before a vote.
     refused = post(f"/rounds/{round.id}/panel/conflicts", {f"level_{first.id}": "none"},
                    token_from=f"/rounds/{round.id}/panel", follow_redirects=True)
-    assert "so you stay out of its scoring and votes. If that was a mistake, tell your facilitator." in refused.text
+    assert "so you stay out of its scoring, votes and decisions. If that was a mistake, tell your facilitator." in refused.text
     assert panel_policy.is_excluded(member, first)
     assert db.session.scalar(select(func.count()).select_from(ConflictDeclaration).where(
         ConflictDeclaration.application_id == first.id, ConflictDeclaration.member_id == member.id)) == 2

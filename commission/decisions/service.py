@@ -42,7 +42,8 @@ from commission.decisions.models import (OUTCOME_STATUS, OUTCOMES, VOTE_CHOICES,
 from commission.errors import FieldProblem, NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.panels import policy as panel_policy
-from commission.panels.models import CONFLICT_LEVELS, ConflictDeclaration
+from commission.panels import service as panels
+from commission.panels.models import ConflictDeclaration
 from commission.rounds import policy as round_policy
 from commission.rounds.models import Round
 
@@ -275,22 +276,7 @@ def declare_link(actor, round: Round, application: Application, level: str) -> C
             or panel_policy.panel_of(actor, round) not in policy.voting_panels(round, application.panel_id)[1:]:
         raise NotAllowed("Only members of the other panel answer this here. Your own panel's links are "
                          "on your panel's page.")
-    if level not in CONFLICT_LEVELS:
-        raise RuleBroken("Choose the answer that fits your link with this group best.")
-    before = panel_policy.level_for(actor, application)
-    if before == level:
-        raise RuleBroken("You have already said this.")
-    excluded = panel_policy.settings_for(round).excluded_levels
-    if before in excluded and level not in excluded:
-        raise RuleBroken(f"You told us about a close link with {application.organisation}, so you stay out of its "
-                         "decision. If that was a mistake, tell your facilitator.")
-    declaration = ConflictDeclaration(application_id=application.id, member_id=actor.id, level=level,
-                                      declared_at=clock.now())
-    db.session.add(declaration)
-    db.session.flush()
-    audit.record(actor, "conflict.declared", "application", application.id, round_id=round.id,
-                 level=audit.change(before, level), excluded=level in excluded, for_decision=True)
-    return declaration
+    return panels.record_declaration(actor, application, level, for_decision=True)
 
 
 # Staff -----------------------------------------------------------------------------------------

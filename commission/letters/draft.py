@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from commission.decisions.policy import money
+from commission.shortlist.results import nearest_point
 
 SIGN_OFF = "If you have a question about this letter, please get in touch with us."
 
@@ -27,11 +28,6 @@ class CriterionResult:
     def words(self) -> str:
         return (f"{self.title}: closest to ‘{_no_stop(self.descriptor)}’. "
                 f"The average score was {self.mean:.1f} out of {self.scale_max}.")
-
-
-def nearest_point(mean: float, descriptors: list[str]) -> int:
-    """The point of the scale nearest `mean` (halves round up), as PanelResults.mean_words."""
-    return min(max(int(mean + 0.5), 0), len(descriptors) - 1)
 
 
 def criterion_results(criteria, per_criterion: dict[int, float], scale_max: int) -> list[CriterionResult]:
@@ -156,5 +152,5 @@ def _results(facts: LetterFacts) -> list[str]:
         return []
     return ["## How your application did", "",
             "The panel scored each application on the things it said matter most. "
-            "Here is where its scores for yours came closest, in the panel's own words.", "",
+            "For each one, here are the panel's own words that come closest to your scores.", "",
             *[f"- {result.words}" for result in facts.results], ""]

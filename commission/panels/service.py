@@ -86,6 +86,18 @@ def declare(actor, application: Application, level: str) -> ConflictDeclaration:
         raise NotAllowed("This application is not one your panel is looking at.")
     if round.stage not in DECLARING_STAGES:
         raise RuleBroken("Conflicts are declared once the applications have been checked against the rules.")
+    declaration = record_declaration(actor, application, level)
+    excluded = level in panel_policy.settings_for(round).excluded_levels
+    if excluded:
+        _step_away_from(actor, application)
+    return declaration
+
+
+def record_declaration(actor, application: Application, level: str, **extra) -> ConflictDeclaration:
+    """Write down what a member says about their link with a group, by the rules every panel
+    shares: a known level, not the same twice, and a link that keeps them out stays (otherwise a
+    member could clear their own conflict just before a vote). Audited."""
+    round = application.round
     if level not in CONFLICT_LEVELS:
         raise RuleBroken("Choose the answer that fits your link with this group best.")
     before = panel_policy.level_for(actor, application)
@@ -93,18 +105,14 @@ def declare(actor, application: Application, level: str) -> ConflictDeclaration:
         raise RuleBroken("You have already said this.")
     excluded = panel_policy.settings_for(round).excluded_levels
     if before in excluded and level not in excluded:
-        # Otherwise a member could clear their own conflict just before a vote.
         raise RuleBroken(f"You told us about a close link with {application.organisation}, so you stay out of "
-                         "its scoring and votes. If that was a mistake, tell your facilitator.")
+                         "its scoring, votes and decisions. If that was a mistake, tell your facilitator.")
     declaration = ConflictDeclaration(application_id=application.id, member_id=actor.id, level=level,
                                       declared_at=clock.now())
     db.session.add(declaration)
     db.session.flush()
-    excluded = level in panel_policy.settings_for(round).excluded_levels
     audit.record(actor, "conflict.declared", "application", application.id, round_id=round.id,
-                 level=audit.change(before, level), excluded=excluded)
-    if excluded:
-        _step_away_from(actor, application)
+                 level=audit.change(before, level), excluded=level in excluded, **extra)
     return declaration
 
 

@@ -21,6 +21,7 @@ bench/national_results.py.
 from __future__ import annotations
 
 import contextlib
+import math
 import gc
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -133,7 +134,7 @@ class PanelResults:
 
     def mean_words(self, criterion: Criterion, mean: float) -> str:
         """A mean score with the words for the nearest point of the scale."""
-        point = min(max(int(mean + 0.5), 0), len(criterion.descriptors) - 1)
+        point = nearest_point(mean, criterion.descriptors)
         return f"closest to {point}, ‘{criterion.descriptors[point]}’ (the average was {mean:.1f})"
 
     def tie_words(self, result: scoring.Result) -> str | None:
@@ -147,6 +148,12 @@ class PanelResults:
                         f"‘{criterion.title}’. The panel agreed this rule before scoring.")
         return ("Same total as another application, and the same on the criteria the panel chose to settle "
                 "ties. So a draw made before scoring decided the order. Anyone can check the draw.")
+
+
+def nearest_point(mean: float, descriptors: list[str]) -> int:
+    """The point of the scale nearest `mean`. Exactly half way goes to the lower point, so a
+    letter never describes an application better than its scores show."""
+    return min(max(math.ceil(mean - 0.5), 0), len(descriptors) - 1)
 
 
 def agreement_words(alpha: float | None) -> str:
