@@ -65,3 +65,21 @@ def test_an_interview_time_years_ahead_is_refused(world):
     with pytest.raises(FieldProblem, match="too far ahead"):
         interviews.add_slot(round.facilitator, round, round.panels[0], datetime(9999, 12, 31, 23, 30, tzinfo=timezone.utc),
                             480, "in_person", "The hall", "Step-free")
+
+
+def test_staff_trying_to_confirm_the_panels_decisions_are_refused_and_logged(client, world, login, post):
+    from sqlalchemy import select
+
+    from commission.audit.models import AuditEntry
+
+    round = world.round()
+    world.advance(round, "deciding")
+    world.decide_all(round)
+    db.session.commit()
+    login(round.facilitator)
+    page = post(f"/rounds/{round.id}/steps/confirm_decisions", token_from=f"/rounds/{round.id}", follow_redirects=True)
+    assert "Only the panel can take this step." in page.text
+    db.session.expire_all()
+    assert round.stage == "deciding"
+    refused = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "decision.change_refused")).all()
+    assert [e.actor_id for e in refused] == [round.facilitator.id]

@@ -39,6 +39,9 @@ def _page(round: Round, errors: dict[str, str] | None = None, status: int = 200)
                            can_cancel=manager and round.stage not in (*workflow.final, "cancelled")), status
 
 
+PANEL_DECISION_STEPS = ("confirm_decisions",)
+
+
 def _act(round_id: int, action, success: str, *, manage: bool, field: str | None = None):
     """Run one action on the round. A broken rule about the typed reason is shown on the
     form itself (GOV.UK error pattern); any other is shown at the top of the page."""
@@ -65,6 +68,13 @@ def _act(round_id: int, action, success: str, *, manage: bool, field: str | None
 @bp.post("/<int:round_id>/steps/<step_name>")
 @login_required
 def take_step(round_id: int, step_name: str):
+    round = _round_for(current_user, round_id, manage=False)
+    if step_name in PANEL_DECISION_STEPS and policy.round_role(current_user, round) != "member":
+        # Staff trying to confirm the panel's decisions are refused below; the attempt itself is kept.
+        from commission.decisions import service as decisions
+
+        decisions.record_refusal(current_user, round, f"the step {step_name}")
+        db.session.commit()
     return _act(round_id, lambda r, _reason: service.take_step(current_user, r, step_name),
                 "The round has moved on.", manage=False)
 
