@@ -310,11 +310,11 @@ def test_an_applicant_withdraws_before_the_decision(client, world, login, post):
     assert draft(round, round.applicants[0]).id != application.id
 
 
-def test_a_decided_application_cannot_be_withdrawn(world):
-    round = open_round(world)
-    application = draft(round, round.applicants[0])
-    application.status = "funded"  # decisions come with a later issue; arranged as data here
-    with pytest.raises(RuleBroken, match="already decided"):
+def test_an_application_cannot_be_withdrawn_once_the_panel_is_deciding(world):
+    round = world.round()
+    world.advance(round, "deciding")
+    application = next(a for a in world.applications(round) if a.status == "shortlisted")
+    with pytest.raises(RuleBroken, match="The panel is making its decisions"):
         service.withdraw(round.applicants[0], application)
 
 

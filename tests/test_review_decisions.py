@@ -83,3 +83,33 @@ def test_staff_trying_to_confirm_the_panels_decisions_are_refused_and_logged(cli
     assert round.stage == "deciding"
     refused = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "decision.change_refused")).all()
     assert [e.actor_id for e in refused] == [round.facilitator.id]
+
+
+def test_an_applicant_cannot_tell_when_the_panel_decided_before_their_letter(client, world, login):
+    from commission.accounts.models import User
+    from commission.applications.models import Application
+
+    round = world.round(applications_count=3)
+    world.advance(round, "deciding")
+    shortlisted = [a for a in world.applications(round) if a.status == "shortlisted"]
+    decided, waiting = shortlisted[0], shortlisted[1]
+    # Decide only the first, through the real services.
+    from commission.criteria import service as criteria
+    from commission.decisions import service as decisions
+
+    version = criteria.current_version(round)
+    proposer = next(m for m in round.members if decision_policy.why_not_propose(m, round, decided) is None)
+    motion = decisions.propose(proposer, round, decided, "not_fund", reason="Lower scores.",
+                               criterion_ids=[version.criteria[0].id])
+    for member in round.members:
+        if motion.status == "open" and decision_policy.why_not_vote(member, round, decided) is None:
+            decisions.vote(member, round, motion, "yes")
+    db.session.commit()
+    assert db.session.get(Application, decided.id).status == "not_funded"
+    pages = []
+    for application in (decided, waiting):
+        login(db.session.get(User, application.applicant_id))
+        page = client.get(f"/applications/{application.id}").text
+        booking = client.get(f"/applications/{application.id}/interview")
+        pages.append(("The panel is still deciding" in page, "Withdraw" in page, booking.status_code))
+    assert pages[0] == pages[1] == (True, False, 200)

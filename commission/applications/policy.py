@@ -11,6 +11,16 @@ EDITABLE = (S.draft.value, S.submitted.value)
 # Statuses still waiting for (or open to a second look at) the eligibility check.
 CHECKABLE = (S.submitted.value, S.eligible.value, S.ineligible.value)
 DECIDED = (S.funded.value, S.part_funded.value, S.not_funded.value)
+# From here on the panel decides: what an applicant on the shortlist sees stays the same whether
+# or not their decision has been made, until their letter tells them.
+PANEL_DECIDING = ("deciding", "decided", "closed")
+
+
+def awaiting_decision(application: Application) -> bool:
+    """On the shortlist (or decided) while the panel decides: nothing may change for the applicant
+    until their letter, or they would learn when their decision was made."""
+    stage = application.round.paused_from if application.round.stage == "paused" else application.round.stage
+    return application.status in (S.shortlisted.value, *DECIDED) and stage in PANEL_DECIDING
 
 
 def owns(user, application: Application) -> bool:
@@ -53,8 +63,9 @@ def can_edit_application(user, application: Application) -> bool:
 
 
 def can_withdraw_application(user, application: Application) -> bool:
-    """Its applicant, at any time before a decision."""
-    return owns(user, application) and application.status not in (*DECIDED, S.withdrawn.value)
+    """Its applicant, at any time before the panel starts deciding."""
+    return (owns(user, application) and application.status not in (*DECIDED, S.withdrawn.value)
+            and not awaiting_decision(application))
 
 
 def can_check_eligibility(user, round: Round) -> bool:

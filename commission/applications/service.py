@@ -198,8 +198,9 @@ def withdraw(applicant, application: Application, reason: str | None = None) -> 
         raise NotAllowed("You can only withdraw your own application.")
     if application.status == S.withdrawn.value:
         raise RuleBroken("You have already withdrawn this application.")
-    if application.status in policy.DECIDED:
-        raise RuleBroken("The panel has already decided on this application, so it can no longer be withdrawn.")
+    if application.status in policy.DECIDED or policy.awaiting_decision(application):
+        raise RuleBroken("The panel is making its decisions, so applications can no longer be withdrawn. "
+                         "If something has changed for your group, contact the programme team.")
     reason = (reason or "").strip() or None
     if reason and len(reason) > 2000:
         raise FieldProblem.one("reason", "Keep the reason to 2,000 characters or fewer.")

@@ -320,9 +320,16 @@ def calendar_file(interview_id: int):
 def _own_shortlisted(application_id: int) -> Application:
     """The applicant's own application, while it is on the shortlist. Anything else: not found."""
     application = db.session.get(Application, application_id)
-    if application is None or not ip.owns(current_user, application) or application.status != "shortlisted":
+    if application is None or not ip.owns(current_user, application) or not _on_shortlist(application):
         abort(404)
     return application
+
+
+def _on_shortlist(application) -> bool:
+    """Shortlisted, or decided but not yet told: the page must not vanish when the panel decides."""
+    from commission.applications.policy import awaiting_decision
+
+    return application.status == "shortlisted" or awaiting_decision(application)
 
 
 def _booking_url(application) -> str:
@@ -382,4 +389,4 @@ def ask_for_applicant(application_id: int):
 @bp.app_template_global()
 def interview_booking_url(application) -> str | None:
     """For the applicant's pages: where to book their interview, while they are on the shortlist."""
-    return _booking_url(application) if application.status == "shortlisted" else None
+    return _booking_url(application) if _on_shortlist(application) else None

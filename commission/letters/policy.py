@@ -90,11 +90,13 @@ class ApplicantView:
 
 def for_applicant(application: Application) -> ApplicantView:
     """Before their letter is published, an applicant sees nothing of the panel's decision."""
-    if application.status not in DECIDED:
-        return ApplicantView(STATUS_LABELS[application.status_enum], _has_published(application))
+    from commission.applications.policy import awaiting_decision
+
     if told(application):
         return ApplicantView(STATUS_LABELS[application.status_enum], True)
-    return ApplicantView(STILL_DECIDING, _has_published(application))
+    if application.status in DECIDED or awaiting_decision(application):
+        return ApplicantView(STILL_DECIDING, _has_published(application))
+    return ApplicantView(STATUS_LABELS[application.status_enum], _has_published(application))
 
 
 def _has_published(application: Application) -> bool:
