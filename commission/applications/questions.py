@@ -7,6 +7,7 @@ must be answering the same questions.
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from commission.applications import policy
 from commission.applications.models import (LARGEST_ATTACHMENT_BYTES, Answer, Application, ApplicationSettings,
@@ -35,8 +36,9 @@ def settings_for(round: Round) -> ApplicationSettings:
 
 
 def questions_for(round: Round) -> list[Question]:
+    # Each question's criterion comes in the same query: pages show them together.
     return list(db.session.scalars(select(Question).where(Question.round_id == round.id)
-                                   .order_by(Question.position)))
+                                   .options(joinedload(Question.criterion)).order_by(Question.position)))
 
 
 def any_sent(round: Round) -> bool:
