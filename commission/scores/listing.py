@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from commission.accounts.models import User
@@ -72,7 +72,7 @@ def others_for(member, application: Application) -> list[OtherScores]:
                                  ScoreSheet.current_record_id.is_not(None))
         .options(selectinload(ScoreSheet.records).selectinload(ScoreRecord.values)).order_by(ScoreSheet.id)))
     ids = [s.member_id for s in sheets]
-    names = dict(db.session.execute(select(User.id, User.name).where(or_(User.id.in_(ids), False))).all())
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
     found = [OtherScores(names.get(s.member_id, "A panel member"), list(s.records), s.member_id == member.id)
              for s in sheets]
     return sorted(found, key=lambda o: not o.mine)

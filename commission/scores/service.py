@@ -39,7 +39,8 @@ def _check_may_score(actor, application: Application) -> None:
     raise RuleBroken(reason)
 
 
-def _version_for(application: Application, sheet: ScoreSheet | None) -> CriteriaVersion:
+def version_for(application: Application, sheet: ScoreSheet | None) -> CriteriaVersion:
+    """The criteria a sheet is scored against: its own version once made, else the round's newest."""
     if sheet is not None:
         return db.session.get(CriteriaVersion, sheet.criteria_version_id)
     version = criteria.current_version(application.round)
@@ -52,7 +53,7 @@ def _read_values(version: CriteriaVersion, raw: dict, *, complete: bool) -> dict
     """The points chosen for each criterion, checked against the scale. Every problem is
     named beside its criterion; nothing is saved if any is wrong."""
     known = {c.id: c for c in version.criteria}
-    unknown = [k for k in raw if _as_int(k) not in known]
+    unknown = [k for k in raw if whole_number(k) not in known]
     if unknown:
         raise RuleBroken("Those scores are for criteria this round does not use. Reload the page and try again.")
     values, problems = {}, {}
@@ -62,7 +63,7 @@ def _read_values(version: CriteriaVersion, raw: dict, *, complete: bool) -> dict
             if complete:
                 problems[field_name(criterion.id)] = f"Choose a score for ‘{criterion.title}’."
             continue
-        points = _as_int(given)
+        points = whole_number(given)
         if points is None or not 0 <= points <= version.scale_max:
             problems[field_name(criterion.id)] = (f"The score for ‘{criterion.title}’ must be a whole number "
                                                   f"from 0 to {version.scale_max}.")
@@ -73,7 +74,8 @@ def _read_values(version: CriteriaVersion, raw: dict, *, complete: bool) -> dict
     return values
 
 
-def _as_int(value) -> int | None:
+def whole_number(value) -> int | None:
+    """A whole number of points from a form or a dict key, or None if it is not one."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -97,7 +99,7 @@ def _sheet(actor, application: Application, *, lock: bool = False) -> ScoreSheet
     sheet = db.session.scalar(query.with_for_update() if lock else query)
     if sheet is not None:
         return sheet
-    version = _version_for(application, None)
+    version = version_for(application, None)
     sheet = ScoreSheet(application_id=application.id, member_id=actor.id, criteria_version_id=version.id)
     try:
         with db.session.begin_nested():
@@ -115,7 +117,7 @@ def save_draft(actor, application: Application, raw: dict, comment: str | None =
     if sheet.submitted:
         raise RuleBroken("You have already sent in your scores for this application. "
                          "To change them, use ‘Change my scores’ and say why.")
-    values = _read_values(_version_for(application, sheet), raw, complete=False)
+    values = _read_values(version_for(application, sheet), raw, complete=False)
     sheet.draft_json = json.dumps({str(k): v for k, v in sorted(values.items())})
     sheet.draft_comment = _clean(comment, COMMENT_LIMIT, "comment", "comment")
     sheet.draft_saved_at = clock.now()
@@ -155,7 +157,7 @@ def submit(actor, application: Application, raw: dict, comment: str | None = Non
     if sheet.submitted:
         raise RuleBroken("You have already sent in your scores for this application, perhaps in another "
                          "window. They are shown below. To change them, use ‘Change my scores’ and say why.")
-    values = _read_values(_version_for(application, sheet), raw, complete=True)
+    values = _read_values(version_for(application, sheet), raw, complete=True)
     comment = _clean(comment, COMMENT_LIMIT, "comment", "comment")
     _need_comment(application, comment)
     return _add_record(actor, sheet, application, "submitted", values, comment, None)
@@ -180,7 +182,7 @@ def revise(actor, application: Application, raw: dict, comment: str | None, reas
     reason = _clean(reason, REASON_LIMIT, "reason", "reason")
     if not reason:
         raise FieldProblem.one("reason", "Say why you are changing your scores. The panel and the funder will see it.")
-    values = _read_values(_version_for(application, sheet), raw, complete=True)
+    values = _read_values(version_for(application, sheet), raw, complete=True)
     comment = _clean(comment, COMMENT_LIMIT, "comment", "comment")
     _need_comment(application, comment)
     if values == sheet.current.by_criterion and comment == sheet.current.comment:

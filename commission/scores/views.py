@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from commission.actions import attempt
 from commission.applications import questions as form_setup
 from commission.applications.models import Application
-from commission.criteria import service as criteria
 from commission.criteria.models import CriteriaVersion
+from commission.errors import RuleBroken
 from commission.extensions import db
 from commission.panels import policy as panel_policy
 from commission.rounds import policy
@@ -53,7 +53,7 @@ def _page(round, application, *, problems=None, entered=None, status=200):
         # Nothing of the application itself: not its summary, answers, files or scores.
         return render_template("scores/not_yet.html", round=round, application=application, reason=reason), 403
     sheet = score_policy.sheet_for(current_user, application)
-    version = db.session.get(CriteriaVersion, sheet.criteria_version_id) if sheet else criteria.current_version(round)
+    version = _version(application, sheet)
     problems = problems or {}
     chosen = entered if entered is not None else (
         sheet.current.by_criterion if sheet and sheet.current else (sheet.draft if sheet else {}))
@@ -64,15 +64,13 @@ def _page(round, application, *, problems=None, entered=None, status=200):
     return render_template(
         "scores/score.html", round=round, application=application, version=version, sheet=sheet,
         questions=form_setup.questions_for(round), why_not=score_policy.why_not_score(current_user, application),
-        chosen={int(k): int(v) for k, v in chosen.items() if _digits(k) and _digits(v)}, comment=comment or "",
+        chosen={int(k): int(v) for k, v in chosen.items()
+                if service.whole_number(k) is not None and service.whole_number(v) is not None},
+        comment=comment or "",
         problems=problems, errors=errors, field_name=service.field_name,
         others=others_for(current_user, application) if sees_others else None,
         flags=service.flags_for(application) if sees_others else [],
         settings=panel_policy.settings_for(round), reason=request.form.get("reason", "")), status
-
-
-def _digits(value) -> bool:
-    return str(value).isascii() and str(value).isdigit()
 
 
 @bp.get("/applications/<int:application_id>/score")
@@ -95,7 +93,7 @@ def save(round_id: int, application_id: int):
     """'Save as draft' keeps what is chosen so far; 'Send in my scores' sends them in."""
     round = round_or_404(round_id, may_change=_is_member)
     application = _application(round, application_id)
-    version = _version(round, application)
+    version = _version(application, score_policy.sheet_for(current_user, application))
     comment = request.form.get("comment")
     if request.form.get("action") == "submit":
         return _run(round, application, lambda: service.submit(current_user, application, _raw_values(version), comment),
@@ -109,7 +107,7 @@ def save(round_id: int, application_id: int):
 def change(round_id: int, application_id: int):
     round = round_or_404(round_id, may_change=_is_member)
     application = _application(round, application_id)
-    version = _version(round, application)
+    version = _version(application, score_policy.sheet_for(current_user, application))
     seen = request.form.get("seen_record", type=int)
     return _run(round, application,
                 lambda: service.revise(current_user, application, _raw_values(version), request.form.get("comment"),
@@ -117,9 +115,8 @@ def change(round_id: int, application_id: int):
                 "Your scores are changed. Your earlier scores and your reason are kept on record.")
 
 
-def _version(round, application) -> CriteriaVersion:
-    sheet = score_policy.sheet_for(current_user, application)
-    version = db.session.get(CriteriaVersion, sheet.criteria_version_id) if sheet else criteria.current_version(round)
-    if version is None:
+def _version(application, sheet) -> CriteriaVersion:
+    try:
+        return service.version_for(application, sheet)
+    except RuleBroken:  # no criteria adopted: nothing here to score
         abort(404)
-    return version
