@@ -453,3 +453,19 @@ def test_an_applicant_not_on_the_shortlist_has_no_interview_page(client, world, 
     application = world.applications(round)[0]
     login(application_owner(world, round, application))
     assert client.get(f"/applications/{application.id}/interview").status_code == 404
+
+
+def test_changing_the_number_of_interviewers_is_audited_once_per_real_change(world):
+    import json
+
+    from sqlalchemy import select
+
+    from commission.audit.models import AuditEntry
+    from commission.interviews import service as interview_service
+
+    round = world.round()
+    interview_service.update_settings(round.facilitator, round, 4)
+    interview_service.update_settings(round.facilitator, round, 4)  # the same again: nothing to record
+    db.session.commit()
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "interview_settings.changed")).all()
+    assert [json.loads(e.details)["min_interviewers"] for e in entries] == [{"before": 3, "after": 4}]

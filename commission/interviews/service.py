@@ -19,6 +19,7 @@ from commission.extensions import db
 from commission.interviews import policy as ip
 from commission.interviews.models import (ADJUSTMENTS, MEANS, Adjustment, Interview, Interviewer,
                                           InterviewSettings, InterviewSlot)
+from commission.round_settings import save_changes
 from commission.rounds import policy
 from commission.rounds.models import Panel, Round
 from commission.scores import policy as score_policy
@@ -62,15 +63,7 @@ def update_settings(actor, round: Round, min_interviewers) -> InterviewSettings:
             or not 1 <= min_interviewers <= 20:
         raise FieldProblem.one("min_interviewers", "Each interview needs from 1 to 20 interviewers.")
     settings = ip.settings_for(round)
-    before = settings.min_interviewers
-    if before == min_interviewers:
-        return settings
-    if settings not in db.session:
-        db.session.add(settings)
-    settings.min_interviewers = min_interviewers
-    db.session.flush()
-    audit.record(actor, "interview_settings.changed", "round", round.id, round_id=round.id,
-                 min_interviewers=audit.change(before, min_interviewers))
+    save_changes(actor, round, settings, "interview_settings.changed", min_interviewers=min_interviewers)
     return settings
 
 

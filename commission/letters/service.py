@@ -35,6 +35,7 @@ from commission.letters.models import APPROVERS, Letter, LetterSettings, LetterV
 from commission.panels.service import SETUP_STAGES
 from commission.plain_english import Report, check as plain_english_check
 from commission.programmes.service import plain_english_rules
+from commission.round_settings import save_changes
 from commission.rounds.models import Round
 from workflows import get_workflow
 
@@ -53,15 +54,7 @@ def set_approver(actor, round: Round, approver: str) -> LetterSettings:
     if approver not in APPROVERS:
         raise FieldProblem.one("approver", "Choose who approves the letters.")
     settings = policy.settings_for(round)
-    before = settings.approver
-    if before == approver:
-        return settings
-    if settings not in db.session:
-        db.session.add(settings)
-    settings.approver = approver
-    db.session.flush()
-    audit.record(actor, "letter_settings.changed", "round", round.id, round_id=round.id,
-                 approver=audit.change(before, approver))
+    save_changes(actor, round, settings, "letter_settings.changed", approver=approver)
     return settings
 
 
