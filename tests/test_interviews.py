@@ -18,6 +18,7 @@ from commission.interviews.models import Adjustment, Interview, InterviewNote, I
 from commission.panels import service as panels
 from commission.scores import policy as score_policy
 from commission.scores.models import ScoreRecord
+from tests.calendar_program import CalendarProgram
 
 
 def said(response) -> str:
@@ -170,8 +171,11 @@ def parse(response) -> tuple[Calendar, object]:
     return calendar, calendar.events[0]
 
 
-def test_calendar_files_keep_uk_time_across_both_clock_changes(client, world, login, post):
+def test_calendar_files_keep_uk_time_across_both_clock_changes(client, world, login, post, tmp_path):
+    """Each file is also imported into a real calendar program, as the applicant and an interviewer
+    would: each move replaces the event at the new UK time, and the cancellation cancels it."""
     round = rested(world)
+    theirs_calendar, interviewer_calendar = CalendarProgram(tmp_path / "applicant"), CalendarProgram(tmp_path / "interviewer")
     # The clocks go back on Sunday 27 October 2030 and forward on Sunday 30 March 2031.
     clock.advance(datetime(2030, 9, 2, 9, 0, tzinfo=timezone.utc) - clock.now())
     login(round.facilitator)
@@ -208,15 +212,24 @@ def test_calendar_files_keep_uk_time_across_both_clock_changes(client, world, lo
         assert str(calendar["METHOD"]) == "PUBLISH" and str(event["STATUS"]) == "CONFIRMED"
         assert int(event["SEQUENCE"]) == n  # each move: same UID, higher SEQUENCE
         uids.add(str(event["UID"]))
+        shown = f"{local[:4]}-{local[4:6]}-{local[6:8]} 10:00-10:45 {event['SUMMARY']} CONFIRMED"
+        theirs_calendar.import_file(body.data, f"move-{n}.ics")
+        assert theirs_calendar.events("2030-09-01") == [shown]
         login(round.members[0])  # an interviewer gets the same event
-        _, theirs = parse(client.get(f"/interviews/{interview.id}/calendar.ics"))
+        body = client.get(f"/interviews/{interview.id}/calendar.ics")
+        _, theirs = parse(body)
         assert str(theirs["UID"]) == str(event["UID"]) and theirs.start == event.start
+        interviewer_calendar.import_file(body.data, f"move-{n}.ics")
+        assert [e.split(" ")[:2] for e in interviewer_calendar.events("2030-09-01")] == [shown.split(" ")[:2]]
     assert len(uids) == 1
     login(applicant)
     assert post(f"/applications/{application.id}/interview/cancel").status_code == 303
-    calendar, event = parse(client.get(f"/interviews/{interview.id}/calendar.ics"))
+    body = client.get(f"/interviews/{interview.id}/calendar.ics")
+    calendar, event = parse(body)
     assert str(calendar["METHOD"]) == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
     assert int(event["SEQUENCE"]) == len(times) and str(event["UID"]) in uids
+    theirs_calendar.import_file(body.data, "cancelled.ics")
+    assert theirs_calendar.events("2030-09-01") == ["2031-03-31 10:00-10:45 " f"{event['SUMMARY']} CANCELLED"]
     assert event.start.astimezone(timezone.utc) == times[-1][0]
     assert actions(round).count("interview.moved") == 3 and actions(round)[-1] == "interview.cancelled"
 
