@@ -136,9 +136,11 @@ def list_workflows():
 
 
 def register(app: Flask) -> None:
+    from commission.backup import backup_command
     from commission.demo.cli import demo
     from commission.plain_english.cli import plain_english_cli
 
     for group in (users_cli, audit_cli, workflows_cli, plain_english_cli, programmes_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo)
+    app.cli.add_command(backup_command)
