@@ -26,6 +26,7 @@ from commission.letters import policy as letter_policy
 from commission.panels.policy import PANEL_STATUSES
 from commission.programmes.models import Programme
 from commission.rounds import policy
+from commission.rounds.locks import hold_round
 from commission.rounds.models import Panel, RestPeriod, Round, RoundPerson, StageChange
 from commission.shortlist.models import ShortlistMotion
 from workflows import STAGE_LABELS, Step, WorkflowError, get_workflow
@@ -278,6 +279,7 @@ def take_step(actor, round: Round, step_name: str) -> StageChange:
         raise RuleBroken(str(err)) from None
     if actor is not None and not policy.can_view_round(actor, round):
         raise NotAllowed("You are not part of this round.")
+    hold_round(round)
     if round.stage != step.source:
         raise RuleBroken(f"The round is at '{STAGE_LABELS[round.stage]}', so '{step.label}' cannot happen now.")
     reasons = _reasons(actor, round, step, facts(round))
@@ -294,6 +296,7 @@ def _need_reason(reason: str | None, doing: str) -> str:
 
 def pause(actor, round: Round, reason: str | None) -> StageChange:
     _require_manager(actor, round)
+    hold_round(round)
     reason = _need_reason(reason, "pausing")
     workflow = get_workflow(round.workflow_name)
     if round.stage not in workflow.active:
@@ -304,6 +307,7 @@ def pause(actor, round: Round, reason: str | None) -> StageChange:
 
 def resume(actor, round: Round, reason: str | None = None) -> StageChange:
     _require_manager(actor, round)
+    hold_round(round)
     if round.stage != PAUSED:
         raise RuleBroken("The round is not paused.")
     change = _move(actor, round, "resume", "resume", (reason or "").strip() or None)
@@ -313,6 +317,7 @@ def resume(actor, round: Round, reason: str | None = None) -> StageChange:
 
 def cancel(actor, round: Round, reason: str | None) -> StageChange:
     _require_manager(actor, round)
+    hold_round(round)
     reason = _need_reason(reason, "cancelling")
     if round.stage in get_workflow(round.workflow_name).final or round.stage == CANCELLED:
         raise RuleBroken(f"A round that is {STAGE_LABELS[round.stage].lower()} cannot be cancelled.")

@@ -18,6 +18,7 @@ from commission.errors import FieldProblem, NotAllowed, RuleBroken
 from commission.extensions import db
 from commission.panels import policy as panel_policy
 from commission.rounds import policy
+from commission.rounds.locks import hold_panel, hold_round
 from commission.scores import policy as score_policy
 from commission.scores.models import CriterionScore, ScoreRecord, ScoreSheet
 
@@ -31,6 +32,9 @@ def field_name(criterion_id: int) -> str:
 
 
 def _check_may_score(actor, application: Application) -> None:
+    # Wait for any stage move or close of scoring in flight, then judge by what it left.
+    hold_round(application.round, shared=True)
+    hold_panel(application.panel_id, shared=True)
     reason = score_policy.why_not_score(actor, application)
     if reason is None:
         return
