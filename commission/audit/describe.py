@@ -54,6 +54,8 @@ ACTIONS = {
     "score.submitted": "sent in their scores for an application",
     "score.revised": "changed their scores for an application",
     "score.set_aside": "set a member's scores aside because of a conflict of interest",
+    "score.workbook_downloaded": "downloaded a scoring file to score offline",
+    "score.workbook_imported": "uploaded a filled-in scoring file",
     "scoring.closed": "closed a panel's scoring",
     "shortlist.suggested": "put the shortlist suggested by the ranking and the budget to the panel",
     "shortlist.voted": "voted on the shortlist",

@@ -120,3 +120,7 @@ def _version(application, sheet) -> CriteriaVersion:
         return service.version_for(application, sheet)
     except RuleBroken:  # no criteria adopted: nothing here to score
         abort(404)
+
+
+# The offline scoring file adds its routes to this blueprint.
+from commission.scores import workbook_views  # noqa: E402,F401
